@@ -1,0 +1,1 @@
+"""kundenstamm connectors layer."""

@@ -1,0 +1,1 @@
+"""kundenstamm matching layer."""

@@ -1,0 +1,1 @@
+"""kundenstamm pipelines layer."""

@@ -1,0 +1,207 @@
+"""The `kundenstamm` command line for ops: run, demo, export, status."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from pipelines.settings import LANDING_ENV, WAREHOUSE_ENV, resolve_landing, resolve_warehouse
+from schemas.errors import KundenstammError
+
+
+class _ClearErrors(TyperGroup):
+    """One top-level handler: a KundenstammError becomes one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KundenstammError as exc:
+            if _state["debug"]:
+                raise
+            errors.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_ClearErrors,
+    help="kundenstamm: one trustworthy customer master from scattered German customer data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Export data from the warehouse.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+console = Console()
+errors = Console(stderr=True)
+_state: dict[str, bool] = {"debug": False}
+
+LandingOption = Annotated[
+    Path | None,
+    typer.Option("--landing", help=f"Landing folder [env {LANDING_ENV}; default ./landing]."),
+]
+WarehouseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--warehouse",
+        help=f"Warehouse URL [env {WAREHOUSE_ENV}; default sqlite:///kundenstamm.db].",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _run_flow(landing: Path, warehouse_url: str, wait_seconds: float) -> dict[str, Any]:
+    from pipelines.flow import consolidate
+
+    return consolidate(landing=landing, warehouse_url=warehouse_url, wait_seconds=wait_seconds)
+
+
+@app.command()
+def run(
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for another run's lock.")
+    ] = 0.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Consolidate every new delivery of the landing folder into the warehouse."""
+    from pipelines.report import print_run_summary
+
+    summary = _run_flow(resolve_landing(landing), resolve_warehouse(warehouse), wait)
+    if as_json:
+        console.print_json(json.dumps(summary, default=str))
+    else:
+        print_run_summary(console, summary)
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(min=1, help="Number of generated persons.")] = 1000,
+    days: Annotated[int, typer.Option(min=1, help="Number of export days.")] = 7,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same files.")
+    ] = 42,
+    workdir: Annotated[
+        Path, typer.Option(help="Folder for the generated landing folder, truth and warehouse.")
+    ] = Path("demo"),
+) -> None:
+    """Generate a German multi-source landing folder, consolidate it, and score the result."""
+    from pipelines.demo.generator import generate_landing
+    from pipelines.evaluate import evaluate_warehouse
+    from pipelines.report import print_run_summary
+
+    landing, truth, database = (
+        workdir / "landing",
+        workdir / "truth.csv",
+        workdir / "kundenstamm.db",
+    )
+    if landing.exists():
+        shutil.rmtree(landing)
+    for stale in workdir.glob("kundenstamm.db*"):
+        stale.unlink()  # the demo always starts from an empty warehouse of its own
+    workdir.mkdir(parents=True, exist_ok=True)
+    report = generate_landing(landing, truth, people=people, days=days, seed=seed)
+    console.print(f"generated {landing} for {people} people over {days} days (seed {seed})")
+    del report
+    warehouse_url = f"sqlite:///{database}"
+    summary = _run_flow(landing, warehouse_url, 0.0)
+    print_run_summary(console, summary)
+    metrics = evaluate_warehouse(warehouse_url, truth)
+    console.print(
+        f"[bold]pairwise precision {metrics.precision:.4f}  recall {metrics.recall:.4f}  "
+        f"F1 {metrics.f1:.4f}[/] (TP {metrics.true_positives}, FP {metrics.false_positives}, "
+        f"FN {metrics.false_negatives}) against {truth}"
+    )
+    console.print(f"warehouse: {warehouse_url}")
+
+
+@export_app.command("links")
+def export_links(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the crosswalk `source,source_key,customer_id` (SOURCES.md §8)."""
+    from warehouse.engine import engine_for, session_factory
+    from warehouse.queries import crosswalk
+
+    count = 0
+    with (
+        session_factory(engine_for(resolve_warehouse(warehouse)))() as session,
+        out.open("w", newline="", encoding="utf-8") as handle,
+    ):
+        writer = csv.writer(handle)
+        writer.writerow(["source", "source_key", "customer_id"])
+        for row in crosswalk(session):
+            writer.writerow(row)
+            count += 1
+    console.print(f"wrote {count} links to {out}")
+
+
+@app.command()
+def status(
+    warehouse: WarehouseOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many recent runs.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Recent runs with their counts and duration."""
+    from warehouse.engine import engine_for, session_factory
+    from warehouse.runs import recent_runs
+
+    with session_factory(engine_for(resolve_warehouse(warehouse)))() as session:
+        runs = [
+            {
+                "run_id": r.id,
+                "status": r.status,
+                "started_at": r.started_at.isoformat(),
+                "seconds": r.counts.get("seconds"),
+                "rows": r.counts.get("rows", {}),
+                "customers": r.counts.get("customers"),
+                "error": r.error,
+            }
+            for r in recent_runs(session, limit)
+        ]
+    if as_json:
+        console.print_json(json.dumps(runs))
+        return
+    table = Table(
+        "run", "status", "started", "seconds", "read", "loaded", "quarantined", "customers"
+    )
+    for r in runs:
+        rows = r["rows"]
+        table.add_row(
+            str(r["run_id"]),
+            r["status"],
+            r["started_at"][:19],
+            str(r["seconds"] or ""),
+            str(rows.get("read", "")),
+            str(rows.get("loaded", "")),
+            str(rows.get("quarantined", "")),
+            str(r["customers"] or ""),
+        )
+    console.print(table)
+
+
+@app.command()
+def init(warehouse: WarehouseOption = None) -> None:
+    """Create the warehouse schema (runs do this too); existing data is kept."""
+    from warehouse.engine import engine_for, safe_url
+
+    url = resolve_warehouse(warehouse)
+    engine_for(url)
+    console.print(f"warehouse ready: {safe_url(url)}")

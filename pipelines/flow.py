@@ -1,0 +1,146 @@
+"""The `consolidate` Prefect flow: extract -> validate -> stage -> match -> golden records."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from connectors.landing import discover
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from connectors.base import LandingFile
+from pipelines.match import match_and_publish
+from pipelines.stage import StageOutcome, stage_delivery
+from schemas.errors import KundenstammError
+from warehouse.engine import DEFAULT_WAREHOUSE_URL, engine_for, session_factory
+from warehouse.lock import writer_lock
+from warehouse.publish import PublishSummary
+from warehouse.queries import warehouse_totals
+from warehouse.runs import finish_run, start_run
+from warehouse.staging import FileCounts
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def discover_deliveries(landing: Path) -> tuple[list[LandingFile], list[str]]:
+    """The landing folder's deliveries in export-day order, and the names nobody recognises."""
+    if not landing.is_dir():
+        raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
+    found = discover(landing)
+    return found.files, [p.name for p in found.unrecognized]
+
+
+@task(cache_policy=NO_CACHE)
+def begin_run(warehouse_url: str, landing: Path) -> int:
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        return start_run(session, str(landing))
+
+
+@task(cache_policy=NO_CACHE)
+def stage_file(warehouse_url: str, run_id: int, landing: Path, file: LandingFile) -> StageOutcome:
+    """One delivery in one transaction: a crash leaves the whole file staged or none of it."""
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        return stage_delivery(session, run_id, landing, file)
+
+
+@task(cache_policy=NO_CACHE)
+def match_and_build_golden(
+    warehouse_url: str, run_id: int
+) -> tuple[PublishSummary, dict[str, int]]:
+    """Match and publish in one transaction: readers see the old partition or the new one."""
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        return match_and_publish(session, run_id)
+
+
+@task(cache_policy=NO_CACHE)
+def close_run(
+    warehouse_url: str, run_id: int, status: str, summary: dict[str, Any], error: str | None
+) -> None:
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        finish_run(session, run_id, status=status, counts=summary, error=error)
+
+
+def summarize(
+    outcomes: list[StageOutcome],
+    unrecognized: list[str],
+    published: PublishSummary,
+    pairs_per_rule: dict[str, int],
+    totals: dict[str, int],
+) -> dict[str, Any]:
+    """The run's report: rows accounted per source, files, customers and identity changes."""
+    rows = FileCounts()
+    per_source: dict[str, FileCounts] = {}
+    for outcome in outcomes:
+        rows.add(outcome.counts)
+        per_source.setdefault(outcome.record_kind, FileCounts()).add(outcome.counts)
+    files = Counter(outcome.status for outcome in outcomes)
+    return {
+        "files": {
+            "loaded": files["loaded"],
+            "unchanged": files["unchanged"],
+            "rejected": files["rejected"],
+            "unrecognized": len(unrecognized),
+        },
+        "rejected_files": {o.path: o.reason for o in outcomes if o.status == "rejected"},
+        "unrecognized_files": unrecognized,
+        "rows": rows.as_dict(),
+        "skip_reasons": dict(rows.skip_reasons),
+        "per_source": {kind: counts.as_dict() for kind, counts in sorted(per_source.items())},
+        "customers": published.customers,
+        "customers_created": published.created,
+        "customers_merged": published.merged,
+        "customers_split": published.split,
+        "links_changed": published.links_changed,
+        "reviews_pending": published.reviews_pending,
+        "pairs_per_rule": pairs_per_rule,
+        "warehouse": totals,
+    }
+
+
+@flow(name="consolidate")
+def consolidate(
+    landing: Path = Path("landing"),
+    warehouse_url: str = DEFAULT_WAREHOUSE_URL,
+    wait_seconds: float = 0.0,
+) -> dict[str, Any]:
+    """Consolidate every new delivery in `landing` into the warehouse; returns the run report."""
+    logger = get_run_logger()
+    started = time.monotonic()
+    engine = engine_for(warehouse_url)
+    with writer_lock(engine, wait_seconds=wait_seconds):
+        run_id = begin_run(warehouse_url, landing)
+        try:
+            files, unrecognized = discover_deliveries(landing)
+            outcomes = [stage_file(warehouse_url, run_id, landing, f) for f in files]
+            published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id)
+            with session_factory(engine)() as session:
+                totals = warehouse_totals(session)
+            summary = summarize(outcomes, unrecognized, published, pairs_per_rule, totals)
+            summary["run_id"] = run_id
+            summary["seconds"] = round(time.monotonic() - started, 2)
+        except Exception as exc:
+            close_run(warehouse_url, run_id, "failed", {}, f"{type(exc).__name__}: {exc}")
+            raise
+        close_run(warehouse_url, run_id, "succeeded", summary, None)
+    logger.info(
+        "run %s: %s rows read, %s loaded, %s quarantined, %s duplicates, %s skipped; %s customers",
+        run_id,
+        summary["rows"]["read"],
+        summary["rows"]["loaded"],
+        summary["rows"]["quarantined"],
+        summary["rows"]["duplicate"],
+        summary["rows"]["skipped"],
+        summary["customers"],
+    )
+    create_table_artifact(
+        key="consolidate-rows",
+        table=[{"source": kind, **counts} for kind, counts in summary["per_source"].items()],
+        description=(
+            f"Rows per source of run {run_id}: "
+            "read = loaded + quarantined + duplicate + skipped"
+        ),
+    )
+    return summary

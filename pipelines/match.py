@@ -1,0 +1,59 @@
+"""Match every identity-bearing record and publish the partition as golden customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from matching.linker import LinkResult, link_records
+from matching.settings import MatchSettings
+from sqlalchemy.orm import Session
+
+from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
+
+
+def match_and_publish(
+    session: Session, run_id: int, settings: MatchSettings | None = None
+) -> tuple[PublishSummary, dict[str, int]]:
+    """Re-match the warehouse's records and write customers, links and reviews."""
+    records = identity_frame(session)
+    if records.empty:
+        clusters: dict[int, int] = {}
+        result = None
+    else:
+        result = link_records(records, settings)
+        clusters = {int(k): int(v) for k, v in result.clusters.items()}
+    links, reviews = _link_evidence(records, result, clusters)
+    summary = publish_partition(session, run_id, records, clusters, links, reviews)
+    return summary, dict(result.pairs_per_rule) if result is not None else {}
+
+
+def _link_evidence(
+    records: pd.DataFrame, result: LinkResult | None, clusters: dict[int, int]
+) -> tuple[dict[int, LinkEvidence], list[tuple[int, int, float, dict[str, Any]]]]:
+    """Each clustered record's strongest pair inside its cluster, and the review-band pairs."""
+    if result is None or result.pairs.empty:
+        return {}, []
+    pairs = result.pairs
+    keys = {int(i): f"{s}:{k}" for i, s, k in records[["source", "source_key"]].itertuples()}
+    best: dict[int, tuple[float, int, dict[str, Any]]] = {}
+    reviews: list[tuple[int, int, float, dict[str, Any]]] = []
+    for left, right, score, decision, evidence in pairs[
+        ["left", "right", "score", "decision", "evidence"]
+    ].itertuples(index=False):
+        left, right, score = int(left), int(right), float(score)
+        if decision == "review":
+            reviews.append((left, right, score, dict(evidence)))
+            continue
+        if clusters.get(left) != clusters.get(right):
+            continue  # an auto pair the clustering refused (anti-chaining)
+        for record, partner in ((left, right), (right, left)):
+            if record not in best or score > best[record][0]:
+                best[record] = (score, partner, dict(evidence))
+    links = {
+        record: LinkEvidence(
+            "auto", round(score, 6), {"partner": keys[partner], "fields": evidence}
+        )
+        for record, (score, partner, evidence) in best.items()
+    }
+    return links, reviews

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+
+from tests.warehouse.helpers import delivery, lineage, order, parsed, record
+from warehouse.engine import engine_for, session_factory
+from warehouse.models import Customer, CustomerLink, IdentityEvent
+from warehouse.publish import LinkEvidence, identity_frame, publish_partition
+from warehouse.queries import crosswalk
+from warehouse.runs import start_run
+from warehouse.staging import FileStager
+
+
+def _load(url: str) -> None:
+    with session_factory(engine_for(url)).begin() as session:
+        run_id = start_run(session, "landing")
+        stager = FileStager(session, run_id, delivery())
+        people = [("1", "Jürgen", "Weiß"), ("2", "Juergen", "Weiss"), ("3", "Änne", "Müller")]
+        for line, (key, first, last) in enumerate(people, start=2):
+            rec = record(key=key, first_name=first, last_name=last, email=f"{key}@web.de")
+            stager.loaded(parsed(rec, order(f"#{key}", "20.00")), lineage(line, id=key))
+        stager.finish()
+
+
+def _publish(url: str, clusters_by_key: dict[str, int]) -> tuple[int, dict[str, str]]:
+    with session_factory(engine_for(url)).begin() as session:
+        run_id = start_run(session, "landing")
+        frame = identity_frame(session)
+        ids = {key: int(rid) for rid, key in frame["source_key"].items()}
+        clusters = {ids[key]: label for key, label in clusters_by_key.items()}
+        links = {ids["1"]: LinkEvidence("auto", 0.99, {"partner": "shop_customer:2"})}
+        summary = publish_partition(session, run_id, frame, clusters, links, [])
+        return summary.customers, {key: cid for _, key, cid in crosswalk(session)}
+
+
+def test_publish_is_stable_and_records_identity_events(warehouse_url: str) -> None:
+    _load(warehouse_url)
+    customers, first = _publish(warehouse_url, {"1": 0, "2": 0, "3": 1})
+    assert customers == 2
+    assert first["1"] == first["2"] != first["3"]
+
+    # the same partition again: same IDs, no new events, no link changes
+    _, again = _publish(warehouse_url, {"1": 5, "2": 5, "3": 6})
+    assert again == first
+    with session_factory(engine_for(warehouse_url))() as session:
+        assert session.scalar(select(func.count()).select_from(IdentityEvent)) == 2  # 2 created
+
+    # now all three are one person: the ID held by two records survives, the other retires
+    _, merged = _publish(warehouse_url, {"1": 0, "2": 0, "3": 0})
+    assert set(merged.values()) == {first["1"]}
+    with session_factory(engine_for(warehouse_url))() as session:
+        retired = session.get_one(Customer, first["3"])
+        assert (retired.status, retired.merged_into) == ("retired", first["1"])
+        event = session.scalars(select(IdentityEvent).where(IdentityEvent.kind == "merged")).one()
+        assert (event.old_customer_id, event.new_customer_id) == (first["3"], first["1"])
+        link = session.get_one(CustomerLink, 1)
+        assert link.method == "auto" and link.evidence == {"partner": "shop_customer:2"}
+
+
+def test_customer_360_view_sums_touchpoints(warehouse_url: str) -> None:
+    _load(warehouse_url)
+    _, ids = _publish(warehouse_url, {"1": 0, "2": 0, "3": 1})
+    with engine_for(warehouse_url).connect() as connection:
+        row = connection.execute(
+            text("SELECT first_name, source_records, orders, revenue FROM customer_360 "
+                 "WHERE customer_id = :id"),
+            {"id": ids["1"]},
+        ).one()
+    assert row.first_name in ("Jürgen", "Juergen")
+    assert (row.source_records, row.orders, float(row.revenue)) == (2, 2, 40.0)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.warehouse.helpers import delivery, lineage, order, parsed, record
+from warehouse.engine import engine_for, session_factory
+from warehouse.models import IngestedFile, Quarantine, SourceRecord, Touchpoint
+from warehouse.runs import start_run
+from warehouse.staging import FileStager, content_hash, is_ingested
+
+
+def _stage(url: str, sha: str, rows: list[tuple[str, str, dict[str, str]]]) -> dict[str, int]:
+    """Stage (key, first_name, raw) rows as one delivery; returns its counts."""
+    with session_factory(engine_for(url)).begin() as session:
+        run_id = start_run(session, "landing")
+        stager = FileStager(session, run_id, delivery(sha=sha))
+        for line, (key, first_name, raw) in enumerate(rows, start=2):
+            rec = record(key=key, first_name=first_name, last_name="Weiß")
+            stager.loaded(parsed(rec, order(f"#{key}", "10.50")), lineage(line, **raw))
+        stager.quarantined(["email: 'x@' is not a valid email address"], lineage(99, Email="x@"))
+        stager.skipped("helpdesk agent")
+        return stager.finish().as_dict()
+
+
+def test_every_row_is_accounted_for(warehouse_url: str) -> None:
+    counts = _stage(
+        warehouse_url,
+        "a" * 64,
+        [("1", "Jürgen", {"id": "1"}), ("2", "Änne", {"id": "2"}), ("2", "Änne", {"id": "2"})],
+    )
+    # 3 loaded rows (one an exact duplicate within the file), 1 quarantined, 1 skipped
+    assert counts == {
+        "read": 5, "loaded": 2, "inserted": 2, "updated": 0,
+        "quarantined": 1, "duplicate": 1, "skipped": 1,
+    }
+    assert counts["read"] == counts["loaded"] + counts["quarantined"] + counts["duplicate"] + counts["skipped"]
+    with session_factory(engine_for(warehouse_url))() as session:
+        assert session.scalar(select(func.count()).select_from(SourceRecord)) == 2
+        assert session.scalar(select(func.count()).select_from(Touchpoint)) == 2
+        quarantined = session.scalars(select(Quarantine)).one()
+        assert quarantined.reasons == ["email: 'x@' is not a valid email address"]
+        assert quarantined.raw == {"Email": "x@"}
+        assert quarantined.line == 99
+        assert is_ingested(session, "shop_customers_2024-05-01.csv", "a" * 64)
+        assert not is_ingested(session, "shop_customers_2024-05-01.csv", "b" * 64)
+
+
+def test_redelivered_rows_are_duplicates_and_changes_update(warehouse_url: str) -> None:
+    _stage(warehouse_url, "a" * 64, [("1", "Jürgen", {"id": "1"}), ("2", "Änne", {"id": "2"})])
+    counts = _stage(
+        warehouse_url, "b" * 64, [("1", "Jürgen", {"id": "1"}), ("2", "Anne", {"id": "2", "v": "2"})]
+    )
+    assert counts["duplicate"] == 1  # key 1 unchanged
+    assert counts["updated"] == 1  # key 2 changed
+    with session_factory(engine_for(warehouse_url))() as session:
+        changed = session.scalars(select(SourceRecord).where(SourceRecord.source_key == "2")).one()
+        assert changed.first_name == "Anne"
+        assert changed.content_hash == content_hash({"id": "2", "v": "2"})
+        assert changed.first_run_id != changed.last_run_id
+        # the changed record's touchpoints were replaced, not doubled
+        assert session.scalar(select(func.count()).select_from(Touchpoint)) == 2
+        assert session.scalar(select(func.count()).select_from(IngestedFile)) == 2

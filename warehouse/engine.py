@@ -1,0 +1,91 @@
+"""The only place that creates engines and sessions."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from schemas.errors import WarehouseError
+from warehouse.models import Base
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WAREHOUSE_URL = "sqlite:///kundenstamm.db"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets analysts read while a run writes.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; plain `postgresql://` URLs use psycopg 3, the installed driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise WarehouseError(f"invalid warehouse URL {url!r}: {exc}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed, pool_pre_ping=True)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def connect(url: str) -> Engine:
+    """An engine that is known to reach its database, with the schema in place."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise WarehouseError(f"cannot connect to warehouse {safe_url(url)}: {reason}") from exc
+    create_schema(engine)
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables and the analyst views; existing data is kept."""
+    from warehouse.views import create_views
+
+    Base.metadata.create_all(engine)
+    create_views(engine)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid url>"
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(url: str) -> Engine:
+    """One connected engine per URL and process, shared by a run's tasks."""
+    if url not in _ENGINES:
+        _ENGINES[url] = connect(url)
+    return _ENGINES[url]
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (end of a CLI command, test teardown)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()

@@ -1,0 +1,242 @@
+"""SQLAlchemy 2 models of the warehouse: lineage, staging, golden customers and their evidence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+UtcDateTime = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+class PipelineRun(Base):
+    """One execution of the consolidate flow, with the counts it reports."""
+
+    __tablename__ = "pipeline_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))  # running / succeeded / failed
+    landing: Mapped[str] = mapped_column(Text)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class IngestedFile(Base):
+    """The manifest: a delivery is processed once, keyed by its name and content hash."""
+
+    __tablename__ = "ingested_file"
+    __table_args__ = (UniqueConstraint("path", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    path: Mapped[str] = mapped_column(String(512))
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_kind: Mapped[str] = mapped_column(String(40))
+    record_kind: Mapped[str] = mapped_column(String(40))
+    export_day: Mapped[date] = mapped_column(Date)
+    encoding: Mapped[str] = mapped_column(String(20))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # loaded / rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    rows_quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    rows_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    skip_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SourceRecord(Base):
+    """The current version of one source record: normalized fields, raw payload, lineage."""
+
+    __tablename__ = "source_record"
+    __table_args__ = (UniqueConstraint("source", "source_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    source_key: Mapped[str] = mapped_column(String(200))
+    has_identity: Mapped[bool] = mapped_column(Boolean, default=True)
+    salutation: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(40))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    name_suffix: Mapped[str | None] = mapped_column(String(20))
+    company: Mapped[str | None] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_month_day: Mapped[str | None] = mapped_column(String(5))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    phone_alt: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str | None] = mapped_column(String(200))
+    house_number: Mapped[str | None] = mapped_column(String(20))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    identifiers: Mapped[list[Any]] = mapped_column(default=list)
+    quality_flags: Mapped[list[Any]] = mapped_column(default=list)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    raw: Mapped[dict[str, Any]] = mapped_column()
+    content_hash: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_file.id"))
+    line: Mapped[int] = mapped_column(Integer)
+    member: Mapped[str | None] = mapped_column(String(200))
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+
+
+class Quarantine(Base):
+    """A row that failed validation: kept whole with one reason per problem."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_file.id"), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    line: Mapped[int] = mapped_column(Integer)
+    member: Mapped[str | None] = mapped_column(String(200))
+    raw: Mapped[dict[str, Any]] = mapped_column()
+    reasons: Mapped[list[Any]] = mapped_column()
+
+
+class Customer(Base):
+    """A golden record: one real person, a stable ID, each field with its provenance."""
+
+    __tablename__ = "customer"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active / retired
+    merged_into: Mapped[str | None] = mapped_column(String(20))
+    created_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    updated_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    title: Mapped[str | None] = mapped_column(String(40))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    name_suffix: Mapped[str | None] = mapped_column(String(20))
+    company: Mapped[str | None] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str | None] = mapped_column(String(200))
+    house_number: Mapped[str | None] = mapped_column(String(20))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CustomerLink(Base):
+    """Which customer a source record belongs to, how sure we are, and why."""
+
+    __tablename__ = "customer_link"
+
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))  # auto / review / manual / single
+    score: Mapped[float | None] = mapped_column()
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+
+
+class MatchReview(Base):
+    """A candidate pair scored between the thresholds, waiting for a human."""
+
+    __tablename__ = "match_review"
+    __table_args__ = (UniqueConstraint("left_record_id", "right_record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    left_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id", ondelete="CASCADE"))
+    right_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column()
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+
+
+class IdentityEvent(Base):
+    """How customer IDs changed: created, merged into another, split off."""
+
+    __tablename__ = "identity_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # created / merged / split / retired
+    old_customer_id: Mapped[str | None] = mapped_column(String(20))
+    new_customer_id: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Touchpoint(Base):
+    """An interaction (order, call, receipt …) from one source record."""
+
+    __tablename__ = "touchpoint"
+    __table_args__ = (Index("ix_touchpoint_kind_time", "kind", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reference: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(40))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Consent(Base):
+    """A consent fact per channel with its proof, from one source record."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))
+    method: Mapped[str] = mapped_column(String(20))
+    opted_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    evidence: Mapped[str | None] = mapped_column(Text)

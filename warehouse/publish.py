@@ -1,0 +1,240 @@
+"""Publish a run's partition: customers with stable IDs, golden fields, links and reviews.
+
+Writes only what changed, so a re-run over the same data leaves every row as it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from warehouse.golden import ATTRIBUTE_GROUPS, build_golden
+from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
+from warehouse.models import Customer, CustomerLink, MatchReview, SourceRecord
+
+MATCH_COLUMNS: tuple[str, ...] = (
+    "source",
+    "source_key",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    "name_suffix",
+    "company",
+    "birth_date",
+    "birth_month_day",
+    "email",
+    "phone",
+    "phone_alt",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+    "country",
+    "identifiers",
+    "updated_at",
+)
+GOLDEN_FIELDS: tuple[str, ...] = tuple(f for group in ATTRIBUTE_GROUPS.values() for f in group)
+
+
+@dataclass(frozen=True)
+class LinkEvidence:
+    """Why a record belongs to its customer: the method and its strongest pair."""
+
+    method: str  # auto / review / manual / single
+    score: float | None
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    customers: int
+    created: int
+    merged: int
+    split: int
+    links_changed: int
+    reviews_pending: int
+
+
+def identity_frame(session: Session) -> pd.DataFrame:
+    """Every identity-bearing source record, indexed by record id, in matching's columns."""
+    columns = [getattr(SourceRecord, c) for c in MATCH_COLUMNS]
+    rows = session.execute(
+        select(SourceRecord.id, *columns)
+        .where(SourceRecord.has_identity.is_(True))
+        .order_by(SourceRecord.id)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["id", *MATCH_COLUMNS]).set_index("id")
+    frame["identifiers"] = frame["identifiers"].map(lambda v: tuple(v or ()))
+    return frame
+
+
+def publish_partition(
+    session: Session,
+    run_id: int,
+    records: pd.DataFrame,
+    clusters: Mapping[int, int],
+    links: Mapping[int, LinkEvidence],
+    reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
+) -> PublishSummary:
+    """Apply clusters (record id -> label) to the warehouse in the caller's transaction."""
+    previous = previous_links(session)
+    order = {
+        int(rid): (str(src), str(key))
+        for rid, src, key in records[["source", "source_key"]].itertuples()
+    }
+    plan = plan_identities(clusters, previous, order, next_customer_number(session))
+    members: dict[str, list[int]] = defaultdict(list)
+    for record_id, label in clusters.items():
+        members[plan.cluster_ids[label]].append(record_id)
+
+    _write_customers(session, run_id, records, members, plan.retired)
+    links_changed = _write_links(session, run_id, members, links, previous)
+    write_events(session, run_id, plan)
+    pending = _write_reviews(session, run_id, reviews, clusters)
+    kinds = [kind for kind, *_ in plan.events]
+    return PublishSummary(
+        customers=len(members),
+        created=kinds.count("created"),
+        merged=kinds.count("merged"),
+        split=kinds.count("split"),
+        links_changed=links_changed,
+        reviews_pending=pending,
+    )
+
+
+def _write_customers(
+    session: Session,
+    run_id: int,
+    records: pd.DataFrame,
+    members: Mapping[str, list[int]],
+    retired: Mapping[str, str],
+) -> None:
+    existing = {c.id: c for c in session.scalars(select(Customer))}
+    as_dicts = records.assign(id=records.index).to_dict("index")
+    inserts: list[dict[str, Any]] = []
+    for customer_id, record_ids in sorted(members.items()):
+        golden = build_golden([_clean(as_dicts[r]) for r in sorted(record_ids)])
+        values = {**golden.values, "provenance": golden.provenance, "record_count": len(record_ids)}
+        current = existing.get(customer_id)
+        if current is None:
+            inserts.append(
+                {
+                    "id": customer_id,
+                    "status": "active",
+                    "created_run_id": run_id,
+                    "updated_run_id": run_id,
+                    **values,
+                }
+            )
+            continue
+        changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+        if current.status != "active":
+            changed.update(status="active", merged_into=None)
+        if changed:
+            session.execute(
+                update(Customer)
+                .where(Customer.id == customer_id)
+                .values(updated_run_id=run_id, **changed)
+            )
+    if inserts:
+        session.execute(insert(Customer), inserts)
+    for old_id, survivor in retired.items():
+        session.execute(
+            update(Customer)
+            .where(Customer.id == old_id)
+            .values(status="retired", merged_into=survivor, updated_run_id=run_id)
+        )
+
+
+def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    """pandas turns missing values into NaN/NaT; the golden record wants None."""
+    return {k: (None if _missing(v) else v) for k, v in record.items()}
+
+
+def _missing(value: Any) -> bool:
+    return not isinstance(value, tuple | list | dict) and bool(pd.isna(value))
+
+
+def _write_links(
+    session: Session,
+    run_id: int,
+    members: Mapping[str, list[int]],
+    links: Mapping[int, LinkEvidence],
+    previous: Mapping[int, str],
+) -> int:
+    current = {link.source_record_id: link for link in session.scalars(select(CustomerLink))}
+    inserts: list[dict[str, Any]] = []
+    changed = 0
+    for customer_id, record_ids in members.items():
+        for record_id in record_ids:
+            evidence = links.get(record_id, LinkEvidence("single", None, {}))
+            values = {
+                "customer_id": customer_id,
+                "method": evidence.method,
+                "score": evidence.score,
+                "evidence": evidence.evidence,
+            }
+            link = current.get(record_id)
+            if link is None:
+                inserts.append({"source_record_id": record_id, "run_id": run_id, **values})
+                changed += 1
+            elif any(getattr(link, k) != v for k, v in values.items()):
+                session.execute(
+                    update(CustomerLink)
+                    .where(CustomerLink.source_record_id == record_id)
+                    .values(run_id=run_id, **values)
+                )
+                changed += 1
+    if inserts:
+        session.execute(insert(CustomerLink), inserts)
+    return changed
+
+
+def _write_reviews(
+    session: Session,
+    run_id: int,
+    reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
+    clusters: Mapping[int, int],
+) -> int:
+    wanted = {
+        (left, right): (score, evidence)
+        for left, right, score, evidence in reviews
+        if clusters.get(left) != clusters.get(right)
+    }
+    pending = {
+        (r.left_record_id, r.right_record_id): r
+        for r in session.scalars(select(MatchReview).where(MatchReview.status == "pending"))
+    }
+    stale = [r.id for key, r in pending.items() if key not in wanted]
+    if stale:
+        session.execute(delete(MatchReview).where(MatchReview.id.in_(stale)))
+    decided = {
+        (left, right)
+        for left, right in session.execute(
+            select(MatchReview.left_record_id, MatchReview.right_record_id).where(
+                MatchReview.status != "pending"
+            )
+        )
+    }
+    new = [
+        {
+            "left_record_id": left,
+            "right_record_id": right,
+            "score": score,
+            "evidence": evidence,
+            "status": "pending",
+            "run_id": run_id,
+        }
+        for (left, right), (score, evidence) in sorted(wanted.items())
+        if (left, right) not in pending and (left, right) not in decided
+    ]
+    if new:
+        session.execute(insert(MatchReview), new)
+    return len(wanted)

@@ -1,0 +1,284 @@
+"""Staging: write one delivery's rows as source records, quarantine rows and counts.
+
+A delivery is staged in one transaction together with its manifest row, so a crash
+leaves either the whole file or nothing, and a re-run picks up exactly where it failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from schemas.records import ParsedRow
+from warehouse.models import Consent, IngestedFile, Quarantine, SourceRecord, Touchpoint
+
+_KEY_BATCH = 500  # keys per IN (...) lookup; well below every database's parameter limit
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the manifest records of a landing file before its rows are read."""
+
+    path: str
+    sha256: str
+    file_kind: str
+    record_kind: str
+    export_day: date
+    encoding: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Lineage:
+    line: int
+    member: str | None
+    raw: Mapping[str, Any]
+
+
+@dataclass
+class FileCounts:
+    """Where every row of a delivery went; read = loaded + quarantined + duplicate + skipped."""
+
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    skipped: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def loaded(self) -> int:
+        return self.inserted + self.updated
+
+    def add(self, other: FileCounts) -> None:
+        for name in ("read", "inserted", "updated", "quarantined", "duplicate", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.skip_reasons.update(other.skip_reasons)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "loaded": self.loaded,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "quarantined": self.quarantined,
+            "duplicate": self.duplicate,
+            "skipped": self.skipped,
+        }
+
+
+def content_hash(raw: Mapping[str, Any]) -> str:
+    """A stable hash of a delivered row: equal rows are exact duplicates."""
+    payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def is_ingested(session: Session, path: str, sha256: str) -> bool:
+    """True when this exact delivery (same name, same bytes) was already loaded.
+
+    A rejected delivery is tried again on every run, so it keeps being reported until
+    someone fixes or removes it.
+    """
+    found = session.scalar(
+        select(IngestedFile.id).where(
+            IngestedFile.path == path,
+            IngestedFile.sha256 == sha256,
+            IngestedFile.status == "loaded",
+        )
+    )
+    return found is not None
+
+
+def record_rejected_file(session: Session, run_id: int, delivery: Delivery, reason: str) -> None:
+    """Note a delivery that was skipped whole (bad header, undecodable bytes)."""
+    session.execute(
+        delete(IngestedFile).where(
+            IngestedFile.path == delivery.path,
+            IngestedFile.sha256 == delivery.sha256,
+            IngestedFile.status == "rejected",
+        )
+    )
+    session.add(_manifest_row(run_id, delivery, status="rejected", reason=reason))
+
+
+def _manifest_row(
+    run_id: int, delivery: Delivery, *, status: str, reason: str | None
+) -> IngestedFile:
+    return IngestedFile(
+        run_id=run_id,
+        path=delivery.path,
+        sha256=delivery.sha256,
+        file_kind=delivery.file_kind,
+        record_kind=delivery.record_kind,
+        export_day=delivery.export_day,
+        encoding=delivery.encoding,
+        size_bytes=delivery.size_bytes,
+        status=status,
+        reason=reason,
+        processed_at=datetime.now(UTC),
+    )
+
+
+class FileStager:
+    """Collects a delivery's row outcomes chunk by chunk and writes them in bulk."""
+
+    def __init__(self, session: Session, run_id: int, delivery: Delivery) -> None:
+        self._session = session
+        self._run_id = run_id
+        self._delivery = delivery
+        self._file = _manifest_row(run_id, delivery, status="loaded", reason=None)
+        session.add(self._file)
+        session.flush()
+        self.counts = FileCounts()
+        self._loaded: list[tuple[ParsedRow, Lineage]] = []
+        self._quarantined: list[dict[str, Any]] = []
+
+    def loaded(self, parsed: ParsedRow, lineage: Lineage) -> None:
+        self.counts.read += 1
+        self._loaded.append((parsed, lineage))
+
+    def quarantined(self, reasons: Iterable[str], lineage: Lineage) -> None:
+        self.counts.read += 1
+        self.counts.quarantined += 1
+        self._quarantined.append(
+            {
+                "run_id": self._run_id,
+                "file_id": self._file.id,
+                "source": self._delivery.record_kind,
+                "line": lineage.line,
+                "member": lineage.member,
+                "raw": dict(lineage.raw),
+                "reasons": list(reasons),
+            }
+        )
+
+    def skipped(self, reason: str) -> None:
+        self.counts.read += 1
+        self.counts.skipped += 1
+        self.counts.skip_reasons[reason] += 1
+
+    def flush(self) -> None:
+        """Write what has been collected so far (call once per chunk)."""
+        if self._quarantined:
+            self._session.execute(insert(Quarantine), self._quarantined)
+            self._quarantined = []
+        if self._loaded:
+            self._write_records(self._loaded)
+            self._loaded = []
+
+    def finish(self) -> FileCounts:
+        self.flush()
+        self._file.rows_read = self.counts.read
+        self._file.rows_loaded = self.counts.loaded
+        self._file.rows_quarantined = self.counts.quarantined
+        self._file.rows_duplicate = self.counts.duplicate
+        self._file.rows_skipped = self.counts.skipped
+        self._file.skip_reasons = dict(self.counts.skip_reasons)
+        return self.counts
+
+    def _write_records(self, rows: list[tuple[ParsedRow, Lineage]]) -> None:
+        by_key: dict[tuple[str, str], tuple[ParsedRow, Lineage, str]] = {}
+        for parsed, lineage in rows:
+            key = (parsed.record.source, parsed.record.source_key)
+            digest = content_hash(lineage.raw)
+            previous = by_key.get(key)
+            if previous is not None and previous[2] == digest:
+                self.counts.duplicate += 1  # the same row twice in one chunk
+                continue
+            if previous is not None:
+                self.counts.updated += 1  # a later row of the same key supersedes the earlier
+            by_key[key] = (parsed, lineage, digest)
+        existing = _existing_hashes(self._session, list(by_key))
+        inserts: list[dict[str, Any]] = []
+        inserted_rows: list[ParsedRow] = []
+        changed: dict[int, tuple[ParsedRow, dict[str, Any]]] = {}
+        for key, (parsed, lineage, digest) in by_key.items():
+            values = self._record_values(parsed, lineage, digest)
+            known = existing.get(key)
+            if known is None:
+                inserts.append(values)
+                inserted_rows.append(parsed)
+                self.counts.inserted += 1
+            elif known[1] == digest:
+                self.counts.duplicate += 1
+            else:
+                del values["first_run_id"]
+                changed[known[0]] = (parsed, values)
+                self.counts.updated += 1
+        if inserts:
+            ids = self._session.scalars(
+                insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True),
+                inserts,
+            ).all()
+            self._write_children(list(zip(ids, inserted_rows, strict=True)))
+        if changed:
+            record_ids = list(changed)
+            self._session.execute(
+                delete(Touchpoint).where(Touchpoint.source_record_id.in_(record_ids))
+            )
+            self._session.execute(delete(Consent).where(Consent.source_record_id.in_(record_ids)))
+            self._session.execute(
+                update(SourceRecord),
+                [{"id": rid, **values} for rid, (_, values) in changed.items()],
+            )
+            self._write_children([(rid, parsed) for rid, (parsed, _) in changed.items()])
+
+    def _record_values(self, parsed: ParsedRow, lineage: Lineage, digest: str) -> dict[str, Any]:
+        values = parsed.record.model_dump()
+        values["identifiers"] = list(parsed.record.identifiers)
+        values["quality_flags"] = list(parsed.record.quality_flags)
+        values.update(
+            raw=dict(lineage.raw),
+            content_hash=digest,
+            file_id=self._file.id,
+            line=lineage.line,
+            member=lineage.member,
+            first_run_id=self._run_id,
+            last_run_id=self._run_id,
+        )
+        return values
+
+    def _write_children(self, records: list[tuple[int, ParsedRow]]) -> None:
+        touchpoints = [
+            {"source_record_id": rid, **tp.model_dump()}
+            for rid, parsed in records
+            for tp in parsed.touchpoints
+        ]
+        consents = [
+            {"source_record_id": rid, **c.model_dump()}
+            for rid, parsed in records
+            for c in parsed.consents
+        ]
+        if touchpoints:
+            self._session.execute(insert(Touchpoint), touchpoints)
+        if consents:
+            self._session.execute(insert(Consent), consents)
+
+
+def _existing_hashes(
+    session: Session, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, str]]:
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    by_source: dict[str, list[str]] = {}
+    for source, key in keys:
+        by_source.setdefault(source, []).append(key)
+    for source, source_keys in by_source.items():
+        for start in range(0, len(source_keys), _KEY_BATCH):
+            batch = source_keys[start : start + _KEY_BATCH]
+            rows = session.execute(
+                select(SourceRecord.source_key, SourceRecord.id, SourceRecord.content_hash).where(
+                    SourceRecord.source == source, SourceRecord.source_key.in_(batch)
+                )
+            )
+            for source_key, record_id, digest in rows:
+                found[(source, source_key)] = (record_id, digest)
+    return found
