@@ -14,9 +14,10 @@ from prefect.cache_policies import NO_CACHE
 
 from connectors.base import LandingFile
 from pipelines.match import match_and_publish
+from pipelines.settings import resolve_landing, resolve_warehouse
 from pipelines.stage import StageOutcome, stage_delivery
 from schemas.errors import KundenstammError
-from warehouse.engine import DEFAULT_WAREHOUSE_URL, engine_for, session_factory
+from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishSummary
 from warehouse.queries import warehouse_totals
@@ -102,12 +103,18 @@ def summarize(
 
 @flow(name="consolidate")
 def consolidate(
-    landing: Path = Path("landing"),
-    warehouse_url: str = DEFAULT_WAREHOUSE_URL,
+    landing: Path | None = None,
+    warehouse_url: str | None = None,
     wait_seconds: float = 0.0,
 ) -> dict[str, Any]:
-    """Consolidate every new delivery in `landing` into the warehouse; returns the run report."""
+    """Consolidate every new delivery in `landing` into the warehouse; returns the run report.
+
+    Unset parameters come from KUNDENSTAMM_LANDING / KUNDENSTAMM_WAREHOUSE_URL, then the
+    defaults (./landing, sqlite:///kundenstamm.db), so a deployment can be configured by env.
+    """
     logger = get_run_logger()
+    landing = resolve_landing(landing)
+    warehouse_url = resolve_warehouse(warehouse_url)
     started = time.monotonic()
     engine = engine_for(warehouse_url)
     with writer_lock(engine, wait_seconds=wait_seconds):
