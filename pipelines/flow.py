@@ -28,8 +28,6 @@ from warehouse.staging import FileCounts
 @task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
 def discover_deliveries(landing: Path) -> tuple[list[LandingFile], list[str]]:
     """The landing folder's deliveries in export-day order, and the names nobody recognises."""
-    if not landing.is_dir():
-        raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
     found = discover(landing)
     return found.files, [p.name for p in found.unrecognized]
 
@@ -116,6 +114,8 @@ def consolidate(
     landing = resolve_landing(landing)
     warehouse_url = resolve_warehouse(warehouse_url)
     started = time.monotonic()
+    if not landing.is_dir():
+        raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
     engine = engine_for(warehouse_url)
     with writer_lock(engine, wait_seconds=wait_seconds):
         run_id = begin_run(warehouse_url, landing)

@@ -153,9 +153,9 @@ def _write_customers(
         )
 
 
-def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
     """pandas turns missing values into NaN/NaT; the golden record wants None."""
-    return {k: (None if _missing(v) else v) for k, v in record.items()}
+    return {str(k): (None if _missing(v) else v) for k, v in record.items()}
 
 
 def _missing(value: Any) -> bool:

@@ -188,7 +188,7 @@ class FileStager:
     def _write_records(self, rows: list[tuple[ParsedRow, Lineage]]) -> None:
         by_key: dict[tuple[str, str], tuple[ParsedRow, Lineage, str]] = {}
         for parsed, lineage in rows:
-            key = (parsed.record.source, parsed.record.source_key)
+            key: tuple[str, str] = (parsed.record.source, parsed.record.source_key)
             digest = content_hash(lineage.raw)
             previous = by_key.get(key)
             if previous is not None and previous[2] == digest:
