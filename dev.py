@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Set up the project's virtualenv and run the demo or the checks; needs only Python >= 3.11.
 
-    python3 dev.py demo   # create .venv, install, generate a landing folder, consolidate, score
-    python3 dev.py test   # create .venv, install, run ruff, mypy and the test suite
+python3 dev.py demo   # create .venv, install, generate a landing folder, consolidate, score
+python3 dev.py test   # create .venv, install, run ruff, mypy and the test suite
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ import csv
 from pathlib import Path
 
 from matching.evaluation import PairMetrics, pairwise_metrics
-
 from warehouse.engine import engine_for, session_factory
 from warehouse.queries import crosswalk
 

@@ -7,12 +7,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from connectors.landing import discover
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from connectors.base import LandingFile
+from connectors.landing import discover
 from pipelines.match import match_and_publish
 from pipelines.settings import resolve_landing, resolve_warehouse
 from pipelines.stage import StageOutcome, stage_delivery
@@ -146,8 +146,7 @@ def consolidate(
         key="consolidate-rows",
         table=[{"source": kind, **counts} for kind, counts in summary["per_source"].items()],
         description=(
-            f"Rows per source of run {run_id}: "
-            "read = loaded + quarantined + duplicate + skipped"
+            f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate + skipped"
         ),
     )
     return summary

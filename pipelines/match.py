@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from matching.linker import LinkResult, link_records
-from matching.settings import MatchSettings
 from sqlalchemy.orm import Session
 
+from matching.linker import LinkResult, link_records
+from matching.settings import MatchSettings
 from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
 
 

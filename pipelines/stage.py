@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.landing import file_facts, read_file
-from schemas.parse import parse_row
 from sqlalchemy.orm import Session
 
 from connectors.base import LandingFile
+from connectors.landing import file_facts, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
+from schemas.parse import parse_row
 from warehouse.staging import (
     Delivery,
     FileCounts,

@@ -32,7 +32,9 @@ class UnknownSource(KundenstammError, KeyError):
 class SourceFormatError(KundenstammError, ValueError):
     """A landing file does not have the shape its name promises; it is skipped whole."""
 
-    def __init__(self, *, source: str, path: Path | str, reason: str, line: int | None = None) -> None:
+    def __init__(
+        self, *, source: str, path: Path | str, reason: str, line: int | None = None
+    ) -> None:
         self.source = source
         self.path = Path(path)
         self.line = line

@@ -79,7 +79,8 @@ class CustomerRecord(_Frozen):
     country: str | None = None  # ISO 3166-1 alpha-2
     identifiers: tuple[str, ...] = ()
     updated_at: datetime | None = None  # when the source last changed it, for recency rules
-    quality_flags: tuple[str, ...] = ()  # repairs applied, e.g. "email_repaired", "plz_zero_restored"
+    # repairs applied, e.g. "email_repaired", "plz_zero_restored"
+    quality_flags: tuple[str, ...] = ()
 
 
 class Touchpoint(_Frozen):
@@ -103,7 +104,8 @@ class Consent(_Frozen):
     opted_in_at: datetime | None = None
     confirmed_at: datetime | None = None
     revoked_at: datetime | None = None
-    evidence: str | None = None  # e.g. "mailchimp LEID 123456701, confirm IP 91.64.12.7", "postcard 000123"
+    # e.g. "mailchimp LEID 123456701, confirm IP 91.64.12.7", "postcard 000123"
+    evidence: str | None = None
 
 
 class ParsedRow(_Frozen):

@@ -13,7 +13,8 @@ from warehouse.queries import crosswalk
 JUERGEN = {
     ("shop_customer", "7012345678901"),  # Shopify account
     ("helpdesk_user", "1500123456701"),  # Zendesk "Juergen Weiss", card K-004711
-    ("pos_receipt", "KASSE-01:7f3c2a10-0d1e-4b6a-9a51-2f0c6e8b1a02"),  # card K-004711, SOMMER15-7Q2X
+    # card K-004711 and coupon SOMMER15-7Q2X
+    ("pos_receipt", "KASSE-01:7f3c2a10-0d1e-4b6a-9a51-2f0c6e8b1a02"),
     ("coupon_redemption", "r_0bc92f81a6801f9b01"),  # card K-004711, SOMMER15-7Q2X
     ("postcard", "Sommerfest Königstraße 2024:000123"),  # SOMMER15-7Q2X, "Weiss"
 }
@@ -43,11 +44,18 @@ def test_samples_consolidate_and_rerun_changes_nothing(
     summary = consolidate(landing=sample_landing, warehouse_url=warehouse_url)
     rows = summary["rows"]
     assert rows["read"] > 0
-    assert rows["read"] == rows["loaded"] + rows["quarantined"] + rows["duplicate"] + rows["skipped"]
+    accounted = rows["loaded"] + rows["quarantined"] + rows["duplicate"] + rows["skipped"]
+    assert rows["read"] == accounted
     assert summary["files"]["rejected"] == 0 and summary["files"]["unrecognized"] == 0
     assert set(summary["per_source"]) == {
-        "shop_customer", "shop_order", "helpdesk_user", "hotline_call",
-        "newsletter_member", "pos_receipt", "coupon_redemption", "postcard",
+        "shop_customer",
+        "shop_order",
+        "helpdesk_user",
+        "hotline_call",
+        "newsletter_member",
+        "pos_receipt",
+        "coupon_redemption",
+        "postcard",
     }
     links = _links(warehouse_url)
     assert len({links[key] for key in JUERGEN}) == 1, "Jürgen's records are one customer"

@@ -13,10 +13,26 @@ def _rec(rid: int, source: str, **fields: Any) -> dict[str, Any]:
 def test_trusted_source_wins_and_address_stays_one_unit() -> None:
     golden = build_golden(
         [
-            _rec(1, "postcard", first_name="Juergen", last_name="Weiss", street="Hauptstraße",
-                 house_number="5", postal_code="70173", city="Stuttgart"),
-            _rec(2, "shop_customer", first_name="Jürgen", last_name="Weiß", street="Königstraße",
-                 house_number="1", postal_code=None, city="Stuttgart"),
+            _rec(
+                1,
+                "postcard",
+                first_name="Juergen",
+                last_name="Weiss",
+                street="Hauptstraße",
+                house_number="5",
+                postal_code="70173",
+                city="Stuttgart",
+            ),
+            _rec(
+                2,
+                "shop_customer",
+                first_name="Jürgen",
+                last_name="Weiß",
+                street="Königstraße",
+                house_number="1",
+                postal_code=None,
+                city="Stuttgart",
+            ),
         ]
     )
     assert golden.values["first_name"] == "Jürgen"  # shop account beats a typed-in postcard

@@ -17,7 +17,9 @@ def test_merge_keeps_the_id_most_records_carried_and_retires_the_other() -> None
     plan = plan_identities({1: 0, 2: 0, 3: 0}, previous, ORDER, next_number=3)
     assert plan.cluster_ids == {0: "KS00000002"}  # two records carried it, one the other
     assert plan.retired == {"KS00000001": "KS00000002"}
-    assert plan.events == [("merged", "KS00000001", "KS00000002", "KS00000001 merged into KS00000002")]
+    assert plan.events == [
+        ("merged", "KS00000001", "KS00000002", "KS00000001 merged into KS00000002")
+    ]
 
 
 def test_merge_tie_keeps_the_older_id() -> None:

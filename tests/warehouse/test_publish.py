@@ -62,8 +62,10 @@ def test_customer_360_view_sums_touchpoints(warehouse_url: str) -> None:
     _, ids = _publish(warehouse_url, {"1": 0, "2": 0, "3": 1})
     with engine_for(warehouse_url).connect() as connection:
         row = connection.execute(
-            text("SELECT first_name, source_records, orders, revenue FROM customer_360 "
-                 "WHERE customer_id = :id"),
+            text(
+                "SELECT first_name, source_records, orders, revenue FROM customer_360 "
+                "WHERE customer_id = :id"
+            ),
             {"id": ids["1"]},
         ).one()
     assert row.first_name in ("Jürgen", "Juergen")
