@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+# Union member tags pydantic adds to an error's location (`email.str`, `x.function-after[…]`).
+_TYPE_TAGS = frozenset(
+    {"str", "int", "float", "bool", "none", "date", "datetime", "decimal", "list", "dict"}
+)
 
 
 class KundenstammError(Exception):
@@ -49,6 +58,24 @@ class RowRejected(KundenstammError, ValueError):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = list(reasons)
         super().__init__("; ".join(self.reasons))
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError) -> RowRejected:
+        """One line per bad field, e.g. `email: 'foo@' is not a valid email address`."""
+        lines: dict[str, str] = {}
+        for detail in error.errors(include_url=False):
+            parts = [
+                str(p)
+                for p in detail["loc"]
+                if not (isinstance(p, str) and (p in _TYPE_TAGS or "[" in p))
+            ]
+            field = ".".join(parts) or "row"
+            message = detail["msg"].removeprefix("Value error, ")
+            value = detail.get("input")
+            if not isinstance(value, dict) and repr(value) not in message:
+                message = f"{message} (got {value!r})"
+            lines.setdefault(field, f"{field}: {message}")
+        return cls(list(lines.values()))
 
 
 class RowSkipped(KundenstammError):

@@ -1,0 +1,59 @@
+"""What match settings may name: feature columns, comparison methods and their levels.
+
+Plain data, so settings are checked when they load (not when a run is half done) and the
+settings module needs nothing heavier than this file.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+BlockMethod = Literal["exact", "any_of", "sorted_neighbourhood"]
+ComparisonMethod = Literal[
+    "first_name", "last_name", "birth_date", "email", "phone", "address", "identifiers", "exact"
+]
+
+# Levels of each method, strongest first; a pair takes the first level it satisfies.
+# A pair lacking the field on either side takes no level ("missing", weight 0).
+METHOD_LEVELS: dict[str, tuple[str, ...]] = {
+    # Names written in swapped order are compared crossed; last_name says "swapped".
+    # nickname: Manni = Manfred; part: Hans-Peter ⊃ Peter; initial: M. ~ Marlene;
+    # jw_*: Jaro-Winkler at the comparison's two thresholds; different includes the
+    # feminine form of the other name (Christian / Christiane: a couple, not a typo).
+    "first_name": (
+        "exact", "nickname", "part", "phonetic", "jw_high", "initial", "jw_mid", "different",
+    ),
+    "last_name": ("exact", "swapped", "phonetic", "jw_high", "part", "jw_mid", "different"),
+    # month_day: one side knows only day and month (Mailchimp birthday) and they agree.
+    "birth_date": ("exact", "month_day", "transposed", "year_month", "different"),
+    # shared: the same mailbox, but several people's names use it (a family address).
+    "email": ("exact", "shared", "local_part", "different"),
+    # mobile: same main number, a mobile (or foreign) one; landline: a shared fixed-network
+    # or second number; shared: a number several people's names use.
+    "phone": ("mobile", "landline", "shared", "different"),
+    "address": ("exact", "street", "postcode", "city", "different"),
+    # unique: an identifier only one person's name carries; shared: a generic code.
+    "identifiers": ("unique", "shared", "different"),
+    "exact": ("same", "different"),
+}  # fmt: skip
+# Methods taking Jaro-Winkler thresholds (jw_high, jw_mid); the others take none.
+THRESHOLD_COUNT: dict[str, int] = {"first_name": 2, "last_name": 2}
+
+# Columns `features.build_features` derives; blocking rules and `exact` comparisons use them.
+FEATURE_COLUMNS: frozenset[str] = frozenset(
+    {
+        "first_name_din", "first_name_ascii", "first_name_key", "first_name_phonetic",
+        "first_name_nick", "first_name_nick_phonetic", "first_initial", "first_is_initial",
+        "last_name_din", "last_name_ascii", "last_name_key", "last_name_phonetic",
+        "name_tokens", "salutation", "name_suffix", "company_key",
+        "birth_date_key", "birth_year", "birth_month", "birth_day", "birth_month_day",
+        "email", "email_local", "email_shared",
+        "phone", "phone_alt", "phone_shared", "phone_alt_shared",
+        "street_key", "house_number_key", "postal_code", "city_key",
+        "identifiers", "identifiers_unique", "identifiers_common",
+    }
+)  # fmt: skip
+# Columns holding a tuple of values per record (blocking explodes them).
+TUPLE_COLUMNS: frozenset[str] = frozenset(
+    {"identifiers", "identifiers_unique", "identifiers_common"}
+)

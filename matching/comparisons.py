@@ -1,0 +1,299 @@
+"""Multi-level field comparisons, compiled into one recordlinkage `Compare`.
+
+Each method turns the left and right feature columns of many pairs into level codes
+(0 = strongest level of `catalog.METHOD_LEVELS`, -1 = missing on either side). Every
+method is symmetric: swapping left and right never changes a level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import recordlinkage
+
+from matching import keys
+from matching.keys import Nicknames
+from matching.settings import Comparison
+from matching.similarity import (
+    Codes,
+    Mask,
+    Values,
+    equal,
+    holds,
+    jaro_winkler,
+    map_values,
+    nonempty,
+    per_value,
+    present,
+    select,
+    shares_any,
+)
+
+Side = dict[str, Values]
+Thresholds = tuple[float, ...]
+# Not "e": Marlen / Marlene is a typo more often than a couple (Christian / Christiane are
+# told apart by their nickname groups instead).
+_FEMININE_ENDINGS = ("a", "ie", "ine", "ina")
+
+
+def is_feminine_variant(a: str, b: str) -> bool:
+    """Daniel / Daniela, Alexander / Alexandra, Andreas / Andrea, Paul / Pauline: in German
+    households these are a couple, not one person with a typo."""
+    short, long = sorted((a, b), key=len)
+    if long.startswith(short) and long[len(short) :] in _FEMININE_ENDINGS:
+        return True
+    if len(a) == len(b) and {a[-2:], b[-2:]} == {"er", "ra"} and a[:-2] == b[:-2]:
+        return True
+    return long.endswith("as") and long[:-1] == short
+
+
+def _compound(values: Values) -> Mask:
+    """Names of several words; only they can contain the other name (cheap pre-filter)."""
+    return per_value(values, lambda v: len(keys.token_keys(v)) > 1)
+
+
+def _subset(a: str, b: str) -> bool:
+    """One name's words are all in the other's (Hans-Peter ⊃ Peter, Müller-Lüdenscheidt)."""
+    words_a, words_b = set(keys.token_keys(a)), set(keys.token_keys(b))
+    short, long = sorted((words_a, words_b), key=len)
+    return bool(short) and short < long
+
+
+def _has_nickname(values: Values, nicknames: Nicknames) -> Mask:
+    return per_value(values, lambda v: v in nicknames.index)
+
+
+def _swapped(left: Side, right: Side, ok: Mask, nicknames: Nicknames) -> Mask:
+    """First and last name crossed (`Baumann Manni` / `Manni Baumann` or `Manfred Baumann`);
+    nicknames count on either side, since the swapped first name sits in the last slot."""
+    fa, la = left["first_name_key"], left["last_name_key"]
+    fb, lb = right["first_name_key"], right["last_name_key"]
+
+    def alike(a: Values, b: Values, where: Mask) -> Mask:
+        known = where & _has_nickname(a, nicknames) & _has_nickname(b, nicknames)
+        return equal(a, b) | holds(a, b, known, nicknames.same_person_name)
+
+    cross = alike(fa, lb, ok)
+    return cross & alike(la, fb, cross) & ~(equal(fa, fb) & equal(la, lb))
+
+
+def _crossed(right: Side, swapped: Mask) -> Side:
+    """The right side's first-name columns, taken from its last name where swapped."""
+    pairs = {
+        "first_name_din": "last_name_din",
+        "first_name_key": "last_name_key",
+        "first_name_phonetic": "last_name_phonetic",
+    }
+    crossed = dict(right)
+    for first, last in pairs.items():
+        crossed[first] = np.where(swapped, right[last], right[first])
+    crossed["first_initial"] = np.where(
+        swapped, map_values(right["last_name_key"], lambda v: v[:1]), right["first_initial"]
+    )
+    crossed["first_is_initial"] = np.where(swapped, False, right["first_is_initial"])
+    return crossed
+
+
+def _first_levels(
+    left: Side, right: Side, ok: Mask, thresholds: Thresholds, nicknames: Nicknames
+) -> Codes:
+    a, b = left["first_name_din"], right["first_name_din"]
+    ka, kb = left["first_name_key"], right["first_name_key"]
+    exact = ok & equal(ka, kb)
+    rest = ok & ~exact
+    ia = left["first_is_initial"].astype(bool)
+    ib = right["first_is_initial"].astype(bool)
+    full = rest & ~ia & ~ib
+    known = full & _has_nickname(ka, nicknames) & _has_nickname(kb, nicknames)
+    nickname = holds(ka, kb, known, nicknames.same_person_name)
+    part = holds(a, b, full & ~nickname & (_compound(a) | _compound(b)), _subset)
+    same_start = equal(left["first_initial"], right["first_initial"])
+    # Two listed names of different groups are different names, however alike they look
+    # (Christian / Christiane, Johannes / Johanna); so are feminine forms.
+    distinct = (known & ~nickname) | holds(
+        ka, kb, full & ~nickname & ~part & same_start, is_feminine_variant
+    )
+    similar = full & ~nickname & ~part & ~distinct
+    phonetic = similar & equal(left["first_name_phonetic"], right["first_name_phonetic"])
+    jw = jaro_winkler(a, b, similar)
+    initial = rest & (ia | ib) & same_start
+    high, mid = thresholds
+    return select(
+        [exact, nickname, part, phonetic, similar & (jw >= high), initial, similar & (jw >= mid)],
+        ok,
+    )
+
+
+def first_name(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    """Where the names are swapped, the weaker of the two crossed comparisons: one of them
+    compares the surnames again (`Manfred Baumann` / `Baumann Manni`: Baumann = Baumann,
+    already counted as last_name "swapped"), the other the first names (Manfred ~ Manni,
+    "nickname"). Taking the weaker never counts the surname twice and stays symmetric."""
+    ok = present(left["first_name_din"]) & present(right["first_name_din"])
+    swapped = ok & _swapped(left, right, ok, nicknames)
+    codes = _first_levels(left, _crossed(right, swapped), ok, thresholds, nicknames)
+    where = np.flatnonzero(swapped)
+    if where.size:
+        sub_left = _crossed({k: v[where] for k, v in left.items()}, np.ones(where.size, bool))
+        sub_right = {k: v[where] for k, v in right.items()}
+        other = _first_levels(sub_left, sub_right, ok[where], thresholds, nicknames)
+        codes[where] = np.maximum(codes[where], other)
+    return codes
+
+
+def last_name(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    a, b = left["last_name_din"], right["last_name_din"]
+    ok = present(a) & present(b)
+    ka, kb = left["last_name_key"], right["last_name_key"]
+    exact = ok & equal(ka, kb)
+    swapped = ok & ~exact & _swapped(left, right, ok, nicknames)
+    rest = ok & ~exact & ~swapped
+    phonetic = rest & equal(left["last_name_phonetic"], right["last_name_phonetic"])
+    jw = jaro_winkler(a, b, rest & ~phonetic)
+    part = holds(a, b, rest & (_compound(a) | _compound(b)), _subset)
+    high, mid = thresholds
+    return select([exact, swapped, phonetic, rest & (jw >= high), part, rest & (jw >= mid)], ok)
+
+
+def birth_date(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    ya, ma, da = (left[f"birth_{p}"].astype(np.int64) for p in ("year", "month", "day"))
+    yb, mb, db = (right[f"birth_{p}"].astype(np.int64) for p in ("year", "month", "day"))
+    ok = present(left["birth_month_day"]) & present(right["birth_month_day"])
+    full = ok & (ya >= 0) & (yb >= 0)
+    same_year_month = full & (ya == yb) & (ma == mb)
+    exact = same_year_month & (da == db)
+    month_day = ok & ~full & equal(left["birth_month_day"], right["birth_month_day"])
+    transposed = full & ~exact & (ya == yb) & (ma == db) & (da == mb)
+    return select([exact, month_day, transposed, same_year_month], ok)
+
+
+def email(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    ok = present(left["email"]) & present(right["email"])
+    same = equal(left["email"], right["email"])
+    shared = same & left["email_shared"].astype(bool)
+    local = ok & ~same & equal(left["email_local"], right["email_local"])
+    return select([same & ~shared, shared, local], ok)
+
+
+def phone(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    pa, aa, pb, ab = left["phone"], left["phone_alt"], right["phone"], right["phone_alt"]
+    ok = (present(pa) | present(aa)) & (present(pb) | present(ab))
+    main_shared = left["phone_shared"].astype(bool)
+    alt_shared = left["phone_alt_shared"].astype(bool)
+    both_main = equal(pa, pb)
+    via_main, via_alt = both_main | equal(pa, ab), equal(aa, pb) | equal(aa, ab)
+    mobile = both_main & ~main_shared & per_value(pa, keys.is_mobile)
+    personal = (via_main & ~main_shared) | (via_alt & ~alt_shared)
+    return select([mobile, personal, via_main | via_alt], ok)
+
+
+def address(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    plz_a, plz_b = left["postal_code"], right["postal_code"]
+    city_a, city_b = left["city_key"], right["city_key"]
+    plz_ok = present(plz_a) & present(plz_b)
+    city_ok = present(city_a) & present(city_b)
+    same_city = equal(city_a, city_b)
+    same_place = equal(plz_a, plz_b) | (~plz_ok & same_city)
+    same_street = same_place & equal(left["street_key"], right["street_key"])
+    exact = same_street & equal(left["house_number_key"], right["house_number_key"])
+    return select([exact, same_street, same_place, same_city], plz_ok | city_ok)
+
+
+def identifiers(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    ok = nonempty(left["identifiers"]) & nonempty(right["identifiers"])
+    unique = shares_any(left["identifiers_unique"], right["identifiers_unique"], ok)
+    shared = shares_any(left["identifiers_common"], right["identifiers_common"], ok)
+    return select([unique, shared], ok)
+
+
+class Method(NamedTuple):
+    columns: tuple[str, ...]
+    compute: Callable[[Side, Side, Thresholds, Nicknames], Codes]
+
+
+# Both name methods see both names: swapped order is detected across them.
+_NAME_COLUMNS = (
+    "first_name_din",
+    "first_name_key",
+    "first_name_phonetic",
+    "first_initial",
+    "first_is_initial",
+    "last_name_din",
+    "last_name_key",
+    "last_name_phonetic",
+)
+METHODS: dict[str, Method] = {
+    "first_name": Method(_NAME_COLUMNS, first_name),
+    "last_name": Method(_NAME_COLUMNS, last_name),
+    "birth_date": Method(("birth_year", "birth_month", "birth_day", "birth_month_day"), birth_date),
+    "email": Method(("email", "email_local", "email_shared"), email),
+    "phone": Method(("phone", "phone_alt", "phone_shared", "phone_alt_shared"), phone),
+    "address": Method(("street_key", "house_number_key", "postal_code", "city_key"), address),
+    "identifiers": Method(
+        ("identifiers", "identifiers_unique", "identifiers_common"), identifiers
+    ),
+}  # fmt: skip
+
+
+def _exact(column: str) -> Method:
+    def compute(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+        a, b = left[column], right[column]
+        return select([equal(a, b)], present(a) & present(b))
+
+    return Method((column,), compute)
+
+
+def method_of(comparison: Comparison) -> Method:
+    if comparison.method == "exact":
+        assert comparison.column is not None  # checked when the settings loaded
+        return _exact(comparison.column)
+    return METHODS[comparison.method]
+
+
+def _run(*series: pd.Series, method: Method, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    """recordlinkage passes the left columns, then the right ones, as pandas Series."""
+    width = len(method.columns)
+    left = {c: s.to_numpy() for c, s in zip(method.columns, series[:width], strict=True)}
+    right = {c: s.to_numpy() for c, s in zip(method.columns, series[width:], strict=True)}
+    return method.compute(left, right, thresholds, nicknames)
+
+
+def compile_compare(comparisons: Sequence[Comparison], nicknames: Nicknames) -> Any:
+    """One recordlinkage `Compare` whose output columns are the comparisons' level codes."""
+    compare = recordlinkage.Compare()
+    for comparison in comparisons:
+        method = method_of(comparison)
+        compare.compare_vectorized(
+            _run,
+            list(method.columns),
+            list(method.columns),
+            method=method,
+            thresholds=comparison.thresholds,
+            nicknames=nicknames,
+            label=comparison.name,
+        )
+    return compare
+
+
+def compare_pairs(
+    features: pd.DataFrame,
+    pairs: npt.NDArray[np.int64],
+    comparisons: Sequence[Comparison],
+    nicknames: Nicknames,
+    chunk_size: int = 250_000,
+) -> npt.NDArray[np.int8]:
+    """Level codes, one row per pair and one column per comparison (chunked for memory)."""
+    out = np.empty((len(pairs), len(comparisons)), dtype=np.int8)
+    if len(pairs) == 0:
+        return out
+    compare = compile_compare(comparisons, nicknames)
+    for start in range(0, len(pairs), chunk_size):
+        chunk = pairs[start : start + chunk_size]
+        index = pd.MultiIndex.from_arrays([chunk[:, 0], chunk[:, 1]])
+        result = compare.compute(index, features)
+        out[start : start + len(chunk)] = result[[c.name for c in comparisons]].to_numpy()
+    return out

@@ -1,0 +1,98 @@
+"""The shipped match settings as plain data: the place to tune thresholds and m/u priors.
+
+A level's weight is log2(m/u): m = share of true matches at the level, u = share of random
+record pairs at it. Weights at a glance (prior λ = 1e-4 is -13.3 bits; auto link at 0.95
+needs a total weight of about +17.5, review at 0.5 about +13.3):
+
+    first name exact +6.7, nickname +4.6, different -14.2 (fixed: households)
+    last name exact +8.7, swapped with the first name +8.6, different -4.6 (marriage)
+    birth date exact +13.1, different -6.6 (fixed)
+    email of one name +22.4 (u fixed), used by several names +2.0 (family mailbox)
+    phone: mobile of one name +22.1, landline of one name +7.6, several names +1.3
+    address exact +10.1, street +5.6, postcode +3.3
+    identifier of one name +28.2 (u fixed: random pairs never share one), generic code +2.0
+    salutation Herr/Frau different -4.6, jun./sen. different -22.3 (father and son)
+
+Unless fixed (FIX_M / FIX_U), m is re-estimated by EM over the candidate pairs and u from
+random pairs when there is enough data; otherwise these priors are used as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FIX_M, FIX_U, FIX_MU = "m", "u", "mu"  # which of m / u the data may not re-estimate
+
+
+def _levels(*levels: tuple[str, float, float] | tuple[str, float, float, str]) -> list[Any]:
+    return [
+        {
+            "name": level[0],
+            "m": level[1],
+            "u": level[2],
+            "fix_m": "m" in (level[3] if len(level) > 3 else ""),
+            "fix_u": "u" in (level[3] if len(level) > 3 else ""),
+        }
+        for level in levels
+    ]
+
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "link_threshold": 0.95,
+    "review_threshold": 0.5,
+    "blocking": [
+        {"name": "email", "columns": ["email"], "max_block_size": 50},
+        {"name": "phone", "method": "any_of", "columns": ["phone", "phone_alt"],
+         "max_block_size": 50},
+        {"name": "identifier", "method": "any_of", "columns": ["identifiers"],
+         "max_block_size": 100},
+        {"name": "postcode_surname", "columns": ["postal_code", "last_name_phonetic"]},
+        {"name": "birthdate_firstname", "columns": ["birth_date_key", "first_name_nick_phonetic"]},
+        {"name": "sorted_name", "method": "sorted_neighbourhood", "columns": ["name_tokens"],
+         "window": 5, "max_block_size": 100},
+    ],
+    "comparisons": [
+        {"name": "first_name", "method": "first_name", "thresholds": [0.92, 0.8],
+         "levels": _levels(
+             ("exact", 0.83, 0.008), ("nickname", 0.05, 0.002),
+             ("part", 0.02, 0.001), ("phonetic", 0.02, 0.003), ("jw_high", 0.03, 0.003),
+             ("initial", 0.02, 0.004), ("jw_mid", 0.005, 0.02),
+             ("different", 0.00005, 0.96, FIX_M),
+         )},
+        {"name": "last_name", "method": "last_name", "thresholds": [0.92, 0.8],
+         "levels": _levels(
+             ("exact", 0.85, 0.002), ("swapped", 0.02, 0.00005, FIX_U), ("phonetic", 0.04, 0.002),
+             ("jw_high", 0.03, 0.002), ("part", 0.02, 0.0005), ("jw_mid", 0.01, 0.02),
+             ("different", 0.04, 0.97),
+         )},
+        {"name": "birth_date", "method": "birth_date",
+         "levels": _levels(
+             ("exact", 0.9, 0.0001), ("month_day", 0.05, 0.00014), ("transposed", 0.01, 0.0001),
+             ("year_month", 0.02, 0.001), ("different", 0.01, 0.998, FIX_M),
+         )},
+        {"name": "email", "method": "email",
+         "levels": _levels(
+             ("exact", 0.55, 1e-7, FIX_U), ("shared", 0.05, 0.0125, FIX_U),
+             ("local_part", 0.05, 0.0005), ("different", 0.35, 0.999),
+         )},
+        {"name": "phone", "method": "phone",
+         "levels": _levels(
+             ("mobile", 0.45, 1e-7, FIX_U), ("landline", 0.1, 5e-4, FIX_U),
+             ("shared", 0.05, 0.02, FIX_U), ("different", 0.4, 0.999),
+         )},
+        {"name": "address", "method": "address",
+         "levels": _levels(
+             ("exact", 0.55, 0.0005), ("street", 0.1, 0.002), ("postcode", 0.1, 0.01),
+             ("city", 0.05, 0.02), ("different", 0.2, 0.97),
+         )},
+        {"name": "identifiers", "method": "identifiers",
+         "levels": _levels(
+             ("unique", 0.3, 1e-9, FIX_U), ("shared", 0.02, 0.005, FIX_U),
+             ("different", 0.65, 0.99),
+         )},
+        {"name": "salutation", "method": "exact", "column": "salutation",
+         "levels": _levels(("same", 0.98, 0.5), ("different", 0.02, 0.5, FIX_M))},
+        {"name": "name_suffix", "method": "exact", "column": "name_suffix",
+         "levels": _levels(("same", 0.99, 0.5, FIX_MU), ("different", 1e-7, 0.5, FIX_MU))},
+    ],
+}  # fmt: skip

@@ -1,0 +1,144 @@
+"""Derive the match columns (`catalog.FEATURE_COLUMNS`) from `CustomerRecord` columns.
+
+Every key is computed once per *distinct* value (names repeat across sources), and the
+frame comes back sorted by record id with a 0..n-1 index, so a pair of positions i < j is
+also a pair of record ids in order.
+
+Emails, phone numbers and identifiers that several people carry are marked here
+(`sharing`), so the comparisons can weigh a family mailbox or a generic coupon lightly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from matching import keys
+from matching.keys import Nicknames
+from matching.sharing import shared_values
+
+INPUT_COLUMNS: tuple[str, ...] = (
+    "first_name", "last_name", "name_suffix", "salutation", "company", "birth_date",
+    "birth_month_day", "email", "phone", "phone_alt", "street", "house_number",
+    "postal_code", "city", "identifiers",
+)  # fmt: skip
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Stripped strings; anything empty or missing becomes None."""
+    values = [v.strip() or None if isinstance(v, str) else None for v in series.tolist()]
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def _per_value(series: pd.Series, func: Callable[[str], Any]) -> pd.Series:
+    """`func` applied once per distinct non-missing value; missing stays None."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series([None] * len(series), index=series.index, dtype=object)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [func(value) for value in uniques]
+    table[-1] = None
+    return pd.Series(table[codes], index=series.index, dtype=object)
+
+
+def _empty_to_none(value: str) -> str | None:
+    return value or None
+
+
+def _names(out: pd.DataFrame, raw: pd.Series, prefix: str, nicknames: Nicknames) -> None:
+    text = _text(raw)
+    out[f"{prefix}_din"] = _per_value(text, lambda v: keys.fold_din(v) or None)
+    out[f"{prefix}_ascii"] = _per_value(text, lambda v: keys.fold_ascii(v) or None)
+    out[f"{prefix}_key"] = _per_value(text, lambda v: keys.name_key(v) or None)
+    out[f"{prefix}_phonetic"] = _per_value(text, lambda v: keys.cologne(v) or None)
+    if prefix != "first_name":
+        return
+    initials = _per_value(text, keys.is_initials).map(bool).astype(bool)
+    full = out["first_name_key"].mask(initials)
+    out["first_name_nick"] = _per_value(full, nicknames.canonical)
+    out["first_name_nick_phonetic"] = _per_value(
+        out["first_name_nick"], lambda v: keys.cologne(v) or None
+    )
+    out["first_initial"] = _per_value(out["first_name_key"], lambda v: v[:1])
+    out["first_is_initial"] = initials.to_numpy()
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):  # ISO text from a JSON or SQLite round trip
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
+
+
+def _birth(out: pd.DataFrame, records: pd.DataFrame) -> None:
+    dates = [_as_date(v) for v in records["birth_date"].tolist()]
+    out["birth_year"] = np.array([d.year if d else -1 for d in dates], dtype=np.int32)
+    out["birth_month"] = np.array([d.month if d else -1 for d in dates], dtype=np.int32)
+    out["birth_day"] = np.array([d.day if d else -1 for d in dates], dtype=np.int32)
+    out["birth_date_key"] = [d.isoformat() if d else None for d in dates]
+    given = _text(records["birth_month_day"]).tolist()
+    out["birth_month_day"] = [
+        f"{d.month:02d}-{d.day:02d}" if d else md if md and len(md) == 5 else None
+        for d, md in zip(dates, given, strict=True)
+    ]
+
+
+def _identifiers(series: pd.Series) -> list[tuple[str, ...]]:
+    return [
+        tuple(dict.fromkeys(str(i) for i in v if i)) if isinstance(v, tuple | list) else ()
+        for v in series.tolist()
+    ]
+
+
+def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The match columns of `records`, sorted by record id (kept in column `record_id`)."""
+    records = records.sort_index()
+    for column in INPUT_COLUMNS:
+        if column not in records.columns:
+            records = records.assign(**{column: None})
+    nicknames = keys.load_nicknames(nickname_files)
+    out = pd.DataFrame({"record_id": records.index.to_numpy()})
+    records = records.reset_index(drop=True)
+    _names(out, records["first_name"], "first_name", nicknames)
+    _names(out, records["last_name"], "last_name", nicknames)
+    out["name_tokens"] = [
+        " ".join(sorted(keys.token_keys(f or "") + keys.token_keys(last or ""))) or None
+        for f, last in zip(_text(records["first_name"]), _text(records["last_name"]), strict=True)
+    ]
+    out["salutation"] = _per_value(_text(records["salutation"]), str.lower)
+    out["name_suffix"] = _per_value(_text(records["name_suffix"]), keys.fold_din)
+    out["company_key"] = _per_value(_text(records["company"]), lambda v: keys.name_key(v) or None)
+    _birth(out, records)
+    out["email"] = _per_value(_text(records["email"]), str.lower)
+    out["email_local"] = _per_value(out["email"], keys.email_local)
+    out["phone"] = _text(records["phone"])
+    out["phone_alt"] = _text(records["phone_alt"])
+    out["street_key"] = _per_value(_text(records["street"]), lambda v: keys.street_key(v) or None)
+    out["house_number_key"] = _per_value(_text(records["house_number"]), keys.house_number_key)
+    out["postal_code"] = _per_value(_text(records["postal_code"]), lambda v: "".join(v.split()))
+    out["city_key"] = _per_value(_text(records["city"]), lambda v: keys.name_key(v) or None)
+    out["identifiers"] = _identifiers(records["identifiers"])
+    _mark_shared(out, nicknames)
+    return out
+
+
+def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:
+    shared_email = shared_values(out, ["email"], nicknames)
+    shared_phone = shared_values(out, ["phone", "phone_alt"], nicknames)
+    shared_ids = shared_values(out, ["identifiers"], nicknames)
+    out["email_shared"] = out["email"].isin(shared_email).to_numpy()
+    out["phone_shared"] = out["phone"].isin(shared_phone).to_numpy()
+    out["phone_alt_shared"] = out["phone_alt"].isin(shared_phone).to_numpy()
+    ids = out["identifiers"].tolist()
+    out["identifiers_unique"] = [tuple(i for i in v if i not in shared_ids) for v in ids]
+    out["identifiers_common"] = [tuple(i for i in v if i in shared_ids) for v in ids]

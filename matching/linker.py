@@ -1,0 +1,148 @@
+"""`link_records`: block, compare, score and cluster one frame of customer records.
+
+Pairs and clusters refer to the input's record ids. Scores are match probabilities:
+at or above `link_threshold` a pair is an automatic link, at or above `review_threshold`
+it waits for a person, below it is not returned. Only automatic links form clusters.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from matching import estimation
+from matching.blocking import candidate_pairs
+from matching.clustering import Veto, cluster
+from matching.comparisons import compare_pairs
+from matching.features import build_features
+from matching.keys import Nicknames, load_nicknames
+from matching.scoring import (
+    ModelParameters,
+    evidence,
+    level_weights,
+    match_probability,
+    prior_parameters,
+)
+from matching.settings import MatchSettings, default_settings
+from schemas.errors import KundenstammError
+
+logger = logging.getLogger(__name__)
+
+PAIR_COLUMNS = ("left", "right", "score", "weight", "decision", "evidence")
+
+
+class MatchInputError(KundenstammError, ValueError):
+    """The records frame cannot be matched (duplicate or non-integer record ids)."""
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Scored pairs (auto and review), record id -> cluster label, pairs per blocking rule."""
+
+    pairs: pd.DataFrame
+    clusters: pd.Series
+    pairs_per_rule: dict[str, int]
+    parameters: ModelParameters | None = None  # the fitted m/u/prior, for reports and tuning
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+def _check(records: pd.DataFrame) -> None:
+    if not records.index.is_unique:
+        raise MatchInputError("record ids (the frame's index) must be unique")
+    if len(records) and not pd.api.types.is_integer_dtype(records.index.dtype):
+        raise MatchInputError(f"record ids must be integers, got {records.index.dtype}")
+
+
+def _veto(features: pd.DataFrame, settings: MatchSettings, nicknames: Nicknames) -> Veto | None:
+    """Level codes -> veto mask for arbitrary pairs (the clustering's anti-chaining test)."""
+    wanted = [v.partition(".") for v in settings.clustering.veto_levels]
+    comparisons = [c for c in settings.comparisons if any(c.name == w[0] for w in wanted)]
+    if not comparisons:
+        return None
+
+    def run(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        codes = compare_pairs(features, pairs, comparisons, nicknames)
+        hit = np.zeros(len(pairs), dtype=bool)
+        for column, comparison in enumerate(comparisons):
+            for name, _, level in wanted:
+                if name == comparison.name:
+                    hit |= codes[:, column] == comparison.code(level)
+        return hit
+
+    return run
+
+
+def _empty_pairs() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in PAIR_COLUMNS}).astype(
+        {"left": "int64", "right": "int64", "score": "float64", "weight": "float64"}
+    )
+
+
+def link_records(records: pd.DataFrame, settings: MatchSettings | None = None) -> LinkResult:
+    """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields)."""
+    settings = settings or default_settings()
+    _check(records)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        timings[stage] = round(now - started, 3)
+        started = now
+
+    nicknames = load_nicknames(settings.nickname_files)
+    features = build_features(records, settings.nickname_files)
+    ids = features["record_id"].to_numpy()
+    n = len(features)
+    lap("features")
+    pairs, per_rule = candidate_pairs(features, settings.blocking)
+    lap("blocking")
+    compare = partial(
+        compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
+    )
+    codes = compare(pairs)
+    lap("comparisons")
+    parameters = (
+        estimation.fit(settings, n, codes, compare) if n > 1 else prior_parameters(settings)
+    )
+    lap("estimation")
+    weights = level_weights(codes, parameters)
+    total = weights.sum(axis=1, dtype=np.float64)
+    score = match_probability(total, parameters)
+    keep = np.flatnonzero(score >= settings.review_threshold)
+    auto = score[keep] >= settings.link_threshold
+    lap("scoring")
+    linked = keep[auto]
+    # Strongest first by weight (probabilities saturate at 1.0), ties by record ids.
+    order = linked[np.lexsort((pairs[linked, 1], pairs[linked, 0], -total[linked]))]
+    veto = _veto(features, settings, nicknames)
+    labels = cluster(n, pairs[order], veto)
+    lap("clustering")
+    result = pd.DataFrame(
+        {
+            "left": ids[pairs[keep, 0]].astype(np.int64),
+            "right": ids[pairs[keep, 1]].astype(np.int64),
+            "score": score[keep],
+            "weight": total[keep],
+            "decision": np.where(auto, "auto", "review"),
+            "evidence": evidence(codes[keep], weights[keep], parameters),
+        }
+    )
+    logger.info(
+        "matched %d records: %d candidate pairs, %d auto, %d review, %d clusters",
+        n, len(pairs), int(auto.sum()), int((~auto).sum()), len(np.unique(labels)),
+    )  # fmt: skip
+    return LinkResult(
+        pairs=result if len(result) else _empty_pairs(),
+        clusters=pd.Series(labels, index=pd.Index(ids, name="record_id"), name="cluster"),
+        pairs_per_rule=per_rule,
+        parameters=parameters,
+        timings=timings,
+    )

@@ -1,0 +1,75 @@
+"""Which emails, phone numbers and identifiers are shared by several people.
+
+A family mailbox, a landline or a generic coupon code (`WILLKOMMEN10`) is carried by
+records with different names; a loyalty card or a personal mobile by one name only. The
+comparisons give a shared value little weight and a one-person value near-certain weight,
+so this is learnt from the data on every run rather than from random pairs (where two
+records almost never share an identifier, which made ids look weaker than they are).
+
+Names are compared by Kölner Phonetik after nickname folding (Marlene ≈ Marlen, Manni =
+Manfred). A carrier with both names gives an order-free key (swapped first and last name
+stay one person); a carrier with only one name, or an initial, contradicts the others
+only when that name is not among theirs. Carriers without a name prove nothing, so an
+id-only receipt never makes its card number shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from matching import keys
+from matching.catalog import TUPLE_COLUMNS
+from matching.keys import Nicknames
+
+
+def _codes(names: pd.Series, nicknames: Nicknames) -> pd.Series:
+    codes, uniques = pd.factorize(names)
+    table = np.array([keys.cologne(nicknames.canonical(str(u))) or None for u in uniques] + [None])
+    return pd.Series(table[codes], index=names.index, dtype=object)
+
+
+def _long(features: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    frames = []
+    for column in columns:
+        values = features[column]
+        if column in TUPLE_COLUMNS:
+            values = values.explode()
+        frames.append(pd.DataFrame({"value": values, "pos": values.index}))
+    return pd.concat(frames).dropna().drop_duplicates()
+
+
+def shared_values(features: pd.DataFrame, columns: Sequence[str], nicknames: Nicknames) -> set[str]:
+    """Values of `columns` (any of them) that records of more than one person carry."""
+    long = _long(features, columns)
+    if long.empty:
+        return set()
+    full_first = features["first_name_key"].mask(features["first_is_initial"].astype(bool))
+    first = _codes(full_first, nicknames).to_numpy()[long["pos"].to_numpy()]
+    last = _codes(features["last_name_key"], nicknames).to_numpy()[long["pos"].to_numpy()]
+    has_first, has_last = pd.notna(first), pd.notna(last)
+    both = has_first & has_last
+    long["full"] = [
+        f"{min(a, b)}|{max(a, b)}" if ok else None
+        for a, b, ok in zip(first, last, both, strict=True)
+    ]
+    partial_name = np.where(has_first, first, last).astype(object)
+    partial_name[both] = None
+    long["partial"] = partial_name
+    long["role"] = np.where(has_first, "first", "last")
+    groups = long.groupby("value")
+    distinct_full = groups["full"].nunique()
+    distinct_partial = long.dropna(subset=["partial"]).groupby(["value", "role"])["partial"]
+    shared = set(distinct_full.index[distinct_full > 1])
+    many = distinct_partial.nunique()
+    shared.update(many.index.get_level_values("value")[many.to_numpy() > 1])
+    # A one-name carrier contradicts the value's (single) full name when not part of it.
+    full_of = groups["full"].first()
+    partial = long.dropna(subset=["partial"])
+    known = partial["value"].map(full_of)
+    for value, name, full in zip(partial["value"], partial["partial"], known, strict=True):
+        if isinstance(full, str) and name not in full.split("|"):
+            shared.add(value)
+    return shared

@@ -1,0 +1,116 @@
+"""Vectorized building blocks of the comparisons, over aligned arrays of left/right values.
+
+String measures run once per *distinct* (left, right) value pair: a million candidate pairs
+hold far fewer distinct name pairs, so even a Python-level check stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
+
+Values = npt.NDArray[np.object_]
+Mask = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int8]
+Floats = npt.NDArray[np.float64]
+PairFunc = Callable[[list[str], list[str]], Sequence[float] | npt.NDArray[np.generic]]
+
+
+def present(values: Values) -> Mask:
+    mask: Mask = np.asarray(pd.notna(values), dtype=bool)
+    return mask
+
+
+def equal(left: Values, right: Values) -> Mask:
+    """Both present and equal."""
+    same: Mask = np.asarray(left == right, dtype=bool)
+    return present(left) & present(right) & same
+
+
+def nonempty(values: Values) -> Mask:
+    """Tuple cells holding at least one value."""
+    return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+
+
+def on_distinct_pairs(left: Values, right: Values, mask: Mask, func: PairFunc) -> Floats:
+    """`func(lefts, rights)` evaluated once per distinct value pair where `mask`; 0 elsewhere."""
+    out = np.zeros(len(left), dtype=np.float64)
+    where = np.flatnonzero(mask)
+    if where.size == 0:
+        return out
+    left_codes, left_values = pd.factorize(left[where])
+    right_codes, right_values = pd.factorize(right[where])
+    combined = left_codes.astype(np.int64) * len(right_values) + right_codes
+    distinct, inverse = np.unique(combined, return_inverse=True)
+    lefts = [str(v) for v in np.asarray(left_values, dtype=object)[distinct // len(right_values)]]
+    rights = [str(v) for v in np.asarray(right_values, dtype=object)[distinct % len(right_values)]]
+    scores = np.asarray(func(lefts, rights), dtype=np.float64)
+    out[where] = scores[inverse.ravel()]
+    return out
+
+
+def _jaro_winkler(lefts: list[str], rights: list[str]) -> npt.NDArray[np.float32]:
+    return np.asarray(
+        cpdist(lefts, rights, scorer=JaroWinkler.normalized_similarity, workers=-1),
+        dtype=np.float32,
+    )
+
+
+def jaro_winkler(left: Values, right: Values, mask: Mask) -> Floats:
+    return on_distinct_pairs(left, right, mask, _jaro_winkler)
+
+
+def holds(left: Values, right: Values, mask: Mask, test: Callable[[str, str], bool]) -> Mask:
+    """Where `mask` and the scalar `test` holds for the value pair."""
+
+    def run(lefts: list[str], rights: list[str]) -> list[float]:
+        return [float(test(a, b)) for a, b in zip(lefts, rights, strict=True)]
+
+    return on_distinct_pairs(left, right, mask, run) > 0
+
+
+def map_values(values: Values, func: Callable[[str], object]) -> Values:
+    """The scalar `func` once per distinct present value; None where missing."""
+    codes, uniques = pd.factorize(values)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [func(str(v)) for v in uniques]
+    table[-1] = None
+    mapped: Values = table[codes]
+    return mapped
+
+
+def per_value(values: Values, test: Callable[[str], bool]) -> Mask:
+    """The scalar `test` once per distinct present value; False where missing."""
+    codes, uniques = pd.factorize(values)
+    table = np.array([test(str(v)) for v in uniques] + [False], dtype=bool)
+    return table[codes]
+
+
+def shares_any(left: Values, right: Values, mask: Mask) -> Mask:
+    """Where `mask` and the tuple cells of the pair hold a common value."""
+    where = np.flatnonzero(mask & nonempty(left) & nonempty(right))
+    out = np.zeros(len(left), dtype=bool)
+    if where.size == 0:
+        return out
+    a = pd.Series(left[where], index=where, dtype=object).explode().dropna()
+    b = pd.Series(right[where], index=where, dtype=object).explode().dropna()
+    hits = pd.DataFrame({"pos": a.index, "v": a.to_numpy()}).merge(
+        pd.DataFrame({"pos": b.index, "v": b.to_numpy()}), on=["pos", "v"]
+    )
+    out[hits["pos"].to_numpy(dtype=np.int64)] = True
+    return out
+
+
+def select(conditions: Sequence[Mask], comparable: Mask) -> Codes:
+    """Level codes: the first condition that holds, else the last level ("different") where
+    `comparable`, else -1 (missing). Conditions must imply `comparable`."""
+    codes = np.full(len(comparable), -1, dtype=np.int8)
+    codes[comparable] = len(conditions)
+    for level in range(len(conditions) - 1, -1, -1):
+        codes[conditions[level]] = level
+    return codes

@@ -1,0 +1,32 @@
+"""The one entry point from connectors to the warehouse: a raw row into a `ParsedRow`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from schemas.errors import RowRejected, UnknownSource
+from schemas.records import ParsedRow
+from schemas.sources import PARSERS
+
+
+def parse_row(source: str, data: Mapping[str, Any]) -> ParsedRow:
+    """Validate and normalize one row of record kind `source` (SOURCES.md §8).
+
+    Raises `UnknownSource` for a record kind without a mapper, `RowSkipped` for a row
+    that is out of scope by rule, and `RowRejected` with one reason per bad field (or the
+    connector's `_malformed` reason) for a row that belongs in quarantine.
+    """
+    parser = PARSERS.get(source)
+    if parser is None:
+        raise UnknownSource(source, tuple(PARSERS))
+    malformed = data.get("_malformed")
+    if malformed:
+        reasons = malformed if isinstance(malformed, list) else [malformed]
+        raise RowRejected([f"malformed row: {reason}" for reason in reasons])
+    try:
+        return parser(data)
+    except ValidationError as exc:  # the canonical models refused a value the mapper let by
+        raise RowRejected.from_validation_error(exc) from None

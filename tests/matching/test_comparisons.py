@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from matching.comparisons import compare_pairs, is_feminine_variant
+from matching.features import build_features
+from matching.keys import load_nicknames
+from tests.matching.helpers import features, frame, rec, settings
+
+COMPARISONS = settings().comparisons
+
+
+def levels(a: dict[str, Any], b: dict[str, Any], *others: dict[str, Any]) -> dict[str, str]:
+    """Level of each comparison for the pair (a, b); `others` only shape shared values."""
+    out = features(a, b, *others)
+    codes = compare_pairs(out, np.array([[0, 1]]), COMPARISONS, load_nicknames())[0]
+    return {
+        c.name: (c.level_names[code] if code >= 0 else "missing")
+        for c, code in zip(COMPARISONS, codes, strict=True)
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ({"first_name": "Jürgen"}, {"first_name": "Juergen"}, "exact"),
+        ({"first_name": "Manni"}, {"first_name": "Manfred"}, "nickname"),
+        ({"first_name": "Hans-Peter"}, {"first_name": "Peter"}, "part"),
+        ({"first_name": "Marlene"}, {"first_name": "Marlen"}, "phonetic"),
+        ({"first_name": "Wolfgang"}, {"first_name": "Wolfgagn"}, "jw_high"),  # typo
+        ({"first_name": "M."}, {"first_name": "Marlene"}, "initial"),
+        ({"first_name": "Sabine"}, {"first_name": "Sabrina"}, "jw_mid"),  # similar, not a typo
+        ({"first_name": "Hans"}, {"first_name": "Hanna"}, "different"),  # listed, other groups
+        ({"first_name": "Christian"}, {"first_name": "Christiane"}, "different"),  # a couple
+        ({"first_name": "Daniel"}, {"first_name": "Daniela"}, "different"),
+        ({"first_name": "Paul"}, {"first_name": "Paula"}, "different"),
+        ({"first_name": "Hans"}, {"first_name": "Helga"}, "different"),
+        ({"first_name": "M."}, {"first_name": "Helga"}, "different"),
+        ({"first_name": "Hans"}, {}, "missing"),
+    ],
+)
+def test_first_name_levels(a: dict[str, Any], b: dict[str, Any], expected: str) -> None:
+    assert levels(rec(**a), rec(**b))["first_name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Müller", "Muller", "exact"),
+        ("Meyer", "Maier", "phonetic"),
+        ("Schneider", "Schnieder", "phonetic"),  # Kölner Phonetik forgives most typos
+        ("Schwarz", "Schwazr", "jw_high"),
+        ("Müller-Lüdenscheidt", "Lüdenscheidt", "part"),
+        ("Weber", "Wever", "jw_mid"),  # b / v: different codes, JW 0.89
+        ("Schulz", "Scholz", "phonetic"),
+        ("Berger", "Bergmann", "jw_mid"),
+        ("Weber", "Schmidt", "different"),
+    ],
+)
+def test_last_name_levels(a: str, b: str, expected: str) -> None:
+    assert levels(rec(last_name=a), rec(last_name=b))["last_name"] == expected
+
+
+def test_swapped_names_compare_crossed() -> None:
+    got = levels(
+        rec(first_name="Manfred", last_name="Baumann"), rec(first_name="Baumann", last_name="Manni")
+    )
+    assert (got["first_name"], got["last_name"]) == ("nickname", "swapped")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ({"birth_date": date(1980, 2, 1)}, {"birth_date": date(1980, 2, 1)}, "exact"),
+        ({"birth_date": date(1980, 2, 1)}, {"birth_month_day": "02-01"}, "month_day"),
+        ({"birth_date": date(1980, 2, 1)}, {"birth_date": date(1980, 1, 2)}, "transposed"),
+        ({"birth_date": date(1980, 2, 1)}, {"birth_date": date(1980, 2, 11)}, "year_month"),
+        ({"birth_date": date(1980, 2, 1)}, {"birth_date": date(1982, 7, 9)}, "different"),
+        ({"birth_month_day": "02-01"}, {"birth_month_day": "03-01"}, "different"),
+        ({"birth_date": date(1980, 2, 1)}, {}, "missing"),
+    ],
+)
+def test_birth_date_levels(a: dict[str, Any], b: dict[str, Any], expected: str) -> None:
+    assert levels(rec(**a), rec(**b))["birth_date"] == expected
+
+
+def test_contact_levels() -> None:
+    mobile, landline = "+4915112345678", "+49711234567"
+    assert levels(rec(email="a@web.de"), rec(email="a@web.de"))["email"] == "exact"
+    assert levels(rec(email="a@web.de"), rec(email="a@gmx.de"))["email"] == "local_part"
+    assert levels(rec(email="a@web.de"), rec(email="b@web.de"))["email"] == "different"
+    family = levels(
+        rec(first_name="Hans", email="f@web.de"), rec(first_name="Helga", email="f@web.de")
+    )
+    assert family["email"] == "shared"
+    assert levels(rec(phone=mobile), rec(phone_alt=mobile))["phone"] == "landline"
+    assert levels(rec(phone=mobile), rec(phone=mobile))["phone"] == "mobile"
+    assert levels(rec(phone=landline), rec(phone=landline))["phone"] == "landline"
+    assert levels(rec(phone=mobile), rec(phone=landline))["phone"] == "different"
+    spouses = levels(
+        rec(first_name="Hans", last_name="Müller", phone_alt=landline),
+        rec(first_name="Helga", last_name="Müller", phone_alt=landline),
+    )
+    assert spouses["phone"] == "shared"
+
+
+def test_address_and_identifier_levels() -> None:
+    home = {
+        "street": "Hauptstraße",
+        "house_number": "5",
+        "postal_code": "70173",
+        "city": "Stuttgart",
+    }
+    assert levels(rec(**home), rec(**{**home, "street": "Hauptstr."}))["address"] == "exact"
+    assert levels(rec(**home), rec(**{**home, "house_number": "7"}))["address"] == "street"
+    assert levels(rec(**home), rec(**{**home, "street": "Ring"}))["address"] == "postcode"
+    moved = {**home, "postal_code": "70174", "street": "Ring"}
+    assert levels(rec(**home), rec(**moved))["address"] == "city"
+    no_plz = {"street": "Hauptstraße", "house_number": "5", "city": "Stuttgart"}
+    assert levels(rec(**home), rec(**no_plz))["address"] == "exact"  # city stands in for PLZ
+    card = ("card:K-004711",)
+    assert levels(rec(identifiers=card), rec(identifiers=card))["identifiers"] == "unique"
+    generic = levels(
+        rec(last_name="Weiß", identifiers=("coupon:WILLKOMMEN10",)),
+        rec(last_name="Groß", identifiers=("coupon:WILLKOMMEN10",)),
+    )
+    assert generic["identifiers"] == "shared"
+    assert levels(rec(identifiers=card), rec(identifiers=("card:K-1",)))["identifiers"] == (
+        "different"
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("christian", "christiane", False),  # told apart by their nickname groups instead
+        ("daniel", "daniela", True),
+        ("alexander", "alexandra", True),
+        ("andreas", "andrea", True),
+        ("marlen", "marlene", False),  # a typo, not a couple
+        ("paul", "pauline", True),
+        ("anna", "anne", False),
+        ("hans", "hanna", False),
+    ],
+)
+def test_feminine_variants(a: str, b: str, expected: bool) -> None:
+    assert is_feminine_variant(a, b) is expected
+    assert is_feminine_variant(b, a) is expected
+
+
+FIRST = ["Hans", "Manni", "Manfred", "M.", "Marlene", "Christiane", "Christian", "Jürgen"]
+LAST = ["Müller", "Mueller", "Meyer", "Baumann", "Hans", "Müller-Lüdenscheidt", "Koenig"]
+
+
+def _record() -> st.SearchStrategy[dict[str, Any]]:
+    return st.builds(
+        rec,
+        first_name=st.one_of(st.none(), st.sampled_from(FIRST), st.text("abcäöü", max_size=6)),
+        last_name=st.one_of(st.none(), st.sampled_from(LAST + FIRST)),
+        birth_date=st.one_of(st.none(), st.sampled_from([date(1980, 2, 1), date(1980, 1, 2)])),
+        birth_month_day=st.one_of(st.none(), st.just("02-01")),
+        email=st.one_of(st.none(), st.sampled_from(["a@web.de", "a@gmx.de", "b@web.de"])),
+        phone=st.one_of(st.none(), st.sampled_from(["+4915112345678", "+49711234567"])),
+        phone_alt=st.one_of(st.none(), st.sampled_from(["+4915112345678", "+49711234567"])),
+        street=st.one_of(st.none(), st.sampled_from(["Hauptstraße", "Ring"])),
+        house_number=st.one_of(st.none(), st.sampled_from(["5", "7"])),
+        postal_code=st.one_of(st.none(), st.sampled_from(["70173", "10115"])),
+        city=st.one_of(st.none(), st.sampled_from(["Stuttgart", "Berlin"])),
+        identifiers=st.lists(st.sampled_from(["card:K-1", "coupon:X", "card:K-2"]), max_size=2)
+        .map(tuple),
+        salutation=st.one_of(st.none(), st.sampled_from(["Herr", "Frau"])),
+        name_suffix=st.one_of(st.none(), st.sampled_from(["jun.", "sen."])),
+    )  # fmt: skip
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_record(), min_size=2, max_size=6))
+def test_comparisons_are_symmetric(records: list[dict[str, Any]]) -> None:
+    out = build_features(frame(*records))
+    n = len(out)
+    pairs = np.array([(i, j) for i in range(n) for j in range(n) if i != j], dtype=np.int64)
+    codes = compare_pairs(out, pairs, COMPARISONS, load_nicknames())
+    flipped = compare_pairs(out, pairs[:, ::-1].copy(), COMPARISONS, load_nicknames())
+    assert (codes == flipped).all()

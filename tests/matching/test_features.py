@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from matching.features import build_features
+from tests.matching.helpers import features, frame, rec
+
+
+def test_sorted_by_record_id_with_derived_keys() -> None:
+    records = frame(
+        rec(first_name="Manni", last_name="Müller", email="M.Mueller@Web.de",
+            street="Hauptstraße", house_number="12 a", birth_date=date(1980, 2, 1)),
+        rec(first_name="M.", last_name="Koenig", birth_month_day="07-08"),
+        ids=[9, 3],
+    )  # fmt: skip
+    out = build_features(records)
+    assert out["record_id"].tolist() == [3, 9]
+    koenig, mueller = out.iloc[0], out.iloc[1]
+    assert mueller["first_name_nick"] == "manfred"
+    assert mueller["last_name_key"] == "muller" and mueller["last_name_phonetic"] == "657"
+    assert mueller["email"] == "m.mueller@web.de" and mueller["email_local"] == "m.mueller"
+    assert mueller["street_key"] == "hauptstr" and mueller["house_number_key"] == "12a"
+    assert (mueller["birth_year"], mueller["birth_month_day"]) == (1980, "02-01")
+    assert koenig["first_is_initial"] and koenig["first_initial"] == "m"
+    assert koenig["first_name_nick"] is None  # initials never block on a first name
+    assert koenig["birth_year"] == -1 and koenig["birth_month_day"] == "07-08"
+
+
+def test_missing_values_and_columns_are_tolerated() -> None:
+    records = pd.DataFrame(
+        {
+            "first_name": ["  ", np.nan],
+            "last_name": [None, "Groß"],
+            "identifiers": [None, ()],
+            "birth_date": [pd.NaT, "1980-02-01"],  # ISO text after a JSON round trip
+        },
+        index=[1, 2],
+    )
+    out = build_features(records)
+    assert out["birth_date_key"].tolist() == [None, "1980-02-01"]
+    assert out["first_name_key"].isna().all()
+    assert out["name_tokens"].tolist() == [None, "gross"]
+    assert out["identifiers"].tolist() == [(), ()]
+    assert out["salutation"].isna().all()  # absent column
+
+
+def _shared(out: pd.DataFrame, column: str) -> list[bool]:
+    return out[column].tolist()
+
+
+def test_family_mailbox_is_shared_a_personal_one_is_not() -> None:
+    out = features(
+        rec(first_name="Hans", last_name="Müller", email="familie@web.de"),
+        rec(first_name="Helga", last_name="Mueller", email="familie@web.de"),
+        rec(first_name="Manni", last_name="Baumann", email="mb@web.de"),
+        rec(first_name="Manfred", last_name="Baumann", email="mb@web.de"),  # nickname
+        rec(first_name="Baumann", last_name="Manfred", email="mb@web.de"),  # swapped
+        rec(email="mb@web.de"),  # nameless: proves nothing
+    )
+    assert _shared(out, "email_shared") == [True, True, False, False, False, False]
+
+
+def test_identifier_carried_by_one_name_is_unique() -> None:
+    out = features(
+        rec(first_name="M.", last_name="Koenig", identifiers=("card:K-004711",)),
+        rec(first_name="Marlene", last_name="König", identifiers=("card:K-004711",)),
+        rec(identifiers=("card:K-004711", "coupon:WILLKOMMEN10")),  # a receipt without name
+        rec(first_name="Jürgen", last_name="Weiß", identifiers=("coupon:WILLKOMMEN10",)),
+        rec(first_name="Björn", last_name="Groß", identifiers=("coupon:WILLKOMMEN10",)),
+    )
+    assert out["identifiers_unique"].tolist() == [
+        ("card:K-004711",), ("card:K-004711",), ("card:K-004711",), (), (),
+    ]  # fmt: skip
+    assert out["identifiers_common"].tolist()[2:] == [("coupon:WILLKOMMEN10",)] * 3
+
+
+def test_a_one_name_carrier_contradicting_the_full_name_shares_the_value() -> None:
+    out = features(
+        rec(first_name="Hans", last_name="Müller", phone_alt="+49711234567"),
+        rec(last_name="Schmidt", phone="+49711234567"),  # another surname, no first name
+        rec(first_name="Erika", last_name="Muster", phone="+4915112345678"),
+        rec(last_name="Mustermann", phone="+4915112345678"),
+        rec(first_name="Eva", last_name="Roth", phone="+4916012345678"),
+        rec(first_name="Eva", phone="+4916012345678"),  # consistent with Eva Roth
+    )
+    assert _shared(out, "phone_alt_shared")[0] is True
+    assert _shared(out, "phone_shared") == [False, True, True, True, False, False]
