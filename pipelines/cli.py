@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -21,7 +20,7 @@ from schemas.errors import KundenstammError
 class _ClearErrors(TyperGroup):
     """One top-level handler: a KundenstammError becomes one line on stderr and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer.Context; typer vendors its own click
         try:
             return super().invoke(ctx)
         except KundenstammError as exc:

@@ -22,7 +22,13 @@ def match_and_publish(
         result = None
     else:
         result = link_records(records, settings)
-        clusters = {int(k): int(v) for k, v in result.clusters.items()}
+        clusters = dict(
+            zip(
+                result.clusters.index.to_numpy(dtype="int64").tolist(),
+                result.clusters.to_numpy(dtype="int64").tolist(),
+                strict=True,
+            )
+        )
     links, reviews = _link_evidence(records, result, clusters)
     summary = publish_partition(session, run_id, records, clusters, links, reviews)
     return summary, dict(result.pairs_per_rule) if result is not None else {}
