@@ -11,7 +11,6 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.errors import WarehouseError
-from warehouse.models import Base
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +55,14 @@ def connect(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables and the analyst views; existing data is kept."""
+    """Migrate the warehouse to the current schema and (re)create the analyst views.
+
+    An empty database gets every table; an older warehouse is upgraded in place, data kept.
+    """
+    from warehouse.migrate import upgrade
     from warehouse.views import create_views
 
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     create_views(engine)
 
 

@@ -31,7 +31,10 @@ consent_ranked AS (
     SELECT rec.customer_id, c.channel, c.status, c.method, c.evidence,
         ROW_NUMBER() OVER (
             PARTITION BY rec.customer_id, c.channel
-            ORDER BY COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) DESC, c.id DESC
+            -- undated evidence ranks last on both dialects (PostgreSQL sorts NULL first in DESC)
+            ORDER BY CASE WHEN COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) IS NULL
+                THEN 1 ELSE 0 END,
+                COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) DESC, c.id DESC
         ) AS rn
     FROM rec JOIN consent c ON c.source_record_id = rec.record_id
 )
