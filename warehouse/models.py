@@ -81,15 +81,9 @@ class IngestedFile(Base):
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class SourceRecord(Base):
-    """The current version of one source record: normalized fields, raw payload, lineage."""
+class RecordFields:
+    """The delivered record as normalized and as delivered: shared by current and past versions."""
 
-    __tablename__ = "source_record"
-    __table_args__ = (UniqueConstraint("source", "source_key"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source: Mapped[str] = mapped_column(String(40))
-    source_key: Mapped[str] = mapped_column(String(200))
     has_identity: Mapped[bool] = mapped_column(Boolean, default=True)
     salutation: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(40))
@@ -112,11 +106,43 @@ class SourceRecord(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     raw: Mapped[dict[str, Any]] = mapped_column()
     content_hash: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[date] = mapped_column(Date)  # export day of the delivery that brought it
     file_id: Mapped[int] = mapped_column(ForeignKey("ingested_file.id"))
     line: Mapped[int] = mapped_column(Integer)
     member: Mapped[str | None] = mapped_column(String(200))
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(RecordFields.__annotations__)
+
+
+class SourceRecord(RecordFields, Base):
+    """The current version of one source record: normalized fields, raw payload, lineage."""
+
+    __tablename__ = "source_record"
+    __table_args__ = (UniqueConstraint("source", "source_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    source_key: Mapped[str] = mapped_column(String(200))
     first_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+
+
+class SourceRecordVersion(RecordFields, Base):
+    """A superseded version of a source record, valid on export days [valid_from, valid_to).
+
+    A moved customer's old address stays queryable here; the current version is the
+    `source_record` row itself.
+    """
+
+    __tablename__ = "source_record_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), index=True
+    )
+    valid_to: Mapped[date] = mapped_column(Date)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))  # the run that superseded it
 
 
 class Quarantine(Base):

@@ -14,11 +14,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from schemas.records import ParsedRow
-from warehouse.models import Consent, IngestedFile, Quarantine, SourceRecord, Touchpoint
+from warehouse.models import (
+    RECORD_FIELDS,
+    Consent,
+    IngestedFile,
+    Quarantine,
+    SourceRecord,
+    SourceRecordVersion,
+    Touchpoint,
+)
 
 _KEY_BATCH = 500  # keys per IN (...) lookup; well below every database's parameter limit
 
@@ -197,10 +205,12 @@ class FileStager:
             if previous is not None:
                 self.counts.updated += 1  # a later row of the same key supersedes the earlier
             by_key[key] = (parsed, lineage, digest)
-        existing = _existing_hashes(self._session, list(by_key))
+        existing = _existing_versions(self._session, list(by_key))
+        day = self._delivery.export_day
         inserts: list[dict[str, Any]] = []
         inserted_rows: list[ParsedRow] = []
         changed: dict[int, tuple[ParsedRow, dict[str, Any]]] = {}
+        late: list[dict[str, Any]] = []
         for key, (parsed, lineage, digest) in by_key.items():
             values = self._record_values(parsed, lineage, digest)
             known = existing.get(key)
@@ -208,20 +218,28 @@ class FileStager:
                 inserts.append(values)
                 inserted_rows.append(parsed)
                 self.counts.inserted += 1
-            elif known[1] == digest:
+                continue
+            record_id, known_digest, known_from = known
+            if known_digest == digest:
                 self.counts.duplicate += 1
-            else:
-                del values["first_run_id"]
-                changed[known[0]] = (parsed, values)
-                self.counts.updated += 1
+                continue
+            self.counts.updated += 1
+            if day < known_from:  # an older export arrived late: it is history, not current
+                late.append(self._version_values(record_id, values, valid_to=known_from))
+                continue
+            del values["first_run_id"]
+            changed[record_id] = (parsed, values)
         if inserts:
             ids = self._session.scalars(
                 insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True),
                 inserts,
             ).all()
             self._write_children(list(zip(ids, inserted_rows, strict=True)))
+        if late:
+            self._session.execute(insert(SourceRecordVersion), late)
         if changed:
             record_ids = list(changed)
+            self._archive_current(record_ids, valid_to=day)
             self._session.execute(
                 delete(Touchpoint).where(Touchpoint.source_record_id.in_(record_ids))
             )
@@ -231,6 +249,26 @@ class FileStager:
                 [{"id": rid, **values} for rid, (_, values) in changed.items()],
             )
             self._write_children([(rid, parsed) for rid, (parsed, _) in changed.items()])
+
+    def _archive_current(self, record_ids: list[int], *, valid_to: date) -> None:
+        """Copy the current versions of these records into the history before they change."""
+        target = ["source_record_id", *RECORD_FIELDS, "valid_to", "run_id"]
+        for start in range(0, len(record_ids), _KEY_BATCH):
+            batch = record_ids[start : start + _KEY_BATCH]
+            current = select(
+                SourceRecord.id,
+                *(getattr(SourceRecord, name) for name in RECORD_FIELDS),
+                literal(valid_to),
+                literal(self._run_id),
+            ).where(SourceRecord.id.in_(batch))
+            self._session.execute(insert(SourceRecordVersion).from_select(target, current))
+
+    def _version_values(
+        self, record_id: int, values: dict[str, Any], *, valid_to: date
+    ) -> dict[str, Any]:
+        version = {name: values[name] for name in RECORD_FIELDS}
+        version.update(source_record_id=record_id, valid_to=valid_to, run_id=self._run_id)
+        return version
 
     def _record_values(self, parsed: ParsedRow, lineage: Lineage, digest: str) -> dict[str, Any]:
         values = parsed.record.model_dump()
@@ -242,6 +280,7 @@ class FileStager:
             file_id=self._file.id,
             line=lineage.line,
             member=lineage.member,
+            valid_from=self._delivery.export_day,
             first_run_id=self._run_id,
             last_run_id=self._run_id,
         )
@@ -264,10 +303,11 @@ class FileStager:
             self._session.execute(insert(Consent), consents)
 
 
-def _existing_hashes(
+def _existing_versions(
     session: Session, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], tuple[int, str]]:
-    found: dict[tuple[str, str], tuple[int, str]] = {}
+) -> dict[tuple[str, str], tuple[int, str, date]]:
+    """(source, source_key) -> id, content hash and valid-from day of the current version."""
+    found: dict[tuple[str, str], tuple[int, str, date]] = {}
     by_source: dict[str, list[str]] = {}
     for source, key in keys:
         by_source.setdefault(source, []).append(key)
@@ -275,10 +315,13 @@ def _existing_hashes(
         for start in range(0, len(source_keys), _KEY_BATCH):
             batch = source_keys[start : start + _KEY_BATCH]
             rows = session.execute(
-                select(SourceRecord.source_key, SourceRecord.id, SourceRecord.content_hash).where(
-                    SourceRecord.source == source, SourceRecord.source_key.in_(batch)
-                )
+                select(
+                    SourceRecord.source_key,
+                    SourceRecord.id,
+                    SourceRecord.content_hash,
+                    SourceRecord.valid_from,
+                ).where(SourceRecord.source == source, SourceRecord.source_key.in_(batch))
             )
-            for source_key, record_id, digest in rows:
-                found[(source, source_key)] = (record_id, digest)
+            for source_key, record_id, digest, valid_from in rows:
+                found[(source, source_key)] = (record_id, digest, valid_from)
     return found

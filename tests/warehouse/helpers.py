@@ -11,7 +11,7 @@ from warehouse.staging import Delivery, Lineage
 
 
 def record(source: str = "shop_customer", key: str = "1", **fields: Any) -> CustomerRecord:
-    return CustomerRecord(source=source, source_key=key, **fields)  # type: ignore[arg-type]
+    return CustomerRecord(source=source, source_key=key, **fields)
 
 
 def parsed(rec: CustomerRecord, *touchpoints: Touchpoint) -> ParsedRow:

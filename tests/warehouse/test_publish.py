@@ -26,7 +26,7 @@ def _publish(url: str, clusters_by_key: dict[str, int]) -> tuple[int, dict[str, 
     with session_factory(engine_for(url)).begin() as session:
         run_id = start_run(session, "landing")
         frame = identity_frame(session)
-        ids = {key: int(rid) for rid, key in frame["source_key"].items()}
+        ids = {key: int(rid) for rid, key in zip(frame.index, frame["source_key"], strict=True)}
         clusters = {ids[key]: label for key, label in clusters_by_key.items()}
         links = {ids["1"]: LinkEvidence("auto", 0.99, {"partner": "shop_customer:2"})}
         summary = publish_partition(session, run_id, frame, clusters, links, [])

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from sqlalchemy import func, select
 
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
 from warehouse.engine import engine_for, session_factory
-from warehouse.models import IngestedFile, Quarantine, SourceRecord, Touchpoint
+from warehouse.models import (
+    IngestedFile,
+    Quarantine,
+    SourceRecord,
+    SourceRecordVersion,
+    Touchpoint,
+)
 from warehouse.runs import start_run
 from warehouse.staging import FileStager, content_hash, is_ingested
 
@@ -65,3 +74,44 @@ def test_redelivered_rows_are_duplicates_and_changes_update(warehouse_url: str) 
         # the changed record's touchpoints were replaced, not doubled
         assert session.scalar(select(func.count()).select_from(Touchpoint)) == 2
         assert session.scalar(select(func.count()).select_from(IngestedFile)) == 2
+
+
+def _stage_address(url: str, day: int, street: str) -> None:
+    """Customer 1 delivered on 2024-05-`day` living in `street`."""
+    path = f"shop_customers_2024-05-{day:02d}.csv"
+    with session_factory(engine_for(url)).begin() as session:
+        run_id = start_run(session, "landing")
+        target = replace(delivery(path=path, sha=str(day) * 64), export_day=date(2024, 5, day))
+        stager = FileStager(session, run_id, target)
+        rec = record(key="1", first_name="Jürgen", last_name="Weiß", street=street)
+        stager.loaded(parsed(rec), lineage(2, id="1", street=street))
+        stager.finish()
+
+
+def _history(url: str) -> list[tuple[str | None, date, date]]:
+    with session_factory(engine_for(url))() as session:
+        rows = session.execute(
+            select(
+                SourceRecordVersion.street,
+                SourceRecordVersion.valid_from,
+                SourceRecordVersion.valid_to,
+            ).order_by(SourceRecordVersion.valid_from)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_a_move_keeps_the_old_address_as_a_past_version(warehouse_url: str) -> None:
+    _stage_address(warehouse_url, 1, "Hauptstraße")
+    _stage_address(warehouse_url, 3, "Königstraße")
+    assert _history(warehouse_url) == [("Hauptstraße", date(2024, 5, 1), date(2024, 5, 3))]
+    with session_factory(engine_for(warehouse_url))() as session:
+        current = session.scalars(select(SourceRecord)).one()
+        assert (current.street, current.valid_from) == ("Königstraße", date(2024, 5, 3))
+
+
+def test_a_late_older_export_becomes_history_not_the_current_version(warehouse_url: str) -> None:
+    _stage_address(warehouse_url, 3, "Königstraße")
+    _stage_address(warehouse_url, 1, "Hauptstraße")  # a backfill of an older day
+    assert _history(warehouse_url) == [("Hauptstraße", date(2024, 5, 1), date(2024, 5, 3))]
+    with session_factory(engine_for(warehouse_url))() as session:
+        assert session.scalars(select(SourceRecord.street)).one() == "Königstraße"
