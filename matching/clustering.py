@@ -97,17 +97,33 @@ class _Guarded:
         self.members[large].extend(self.members.pop(small))
 
 
-def cluster(n: int, links: Pairs, veto: Veto | None = None) -> Labels:
-    """Cluster labels for positions 0..n-1; `links` strongest first (the merge order)."""
-    labels = components(n, links)
-    if veto is None or len(links) == 0:
-        return canonical_labels(labels)
+def _veto_pairs(n: int, links: Pairs, labels: Labels, veto: Veto | None) -> Pairs:
+    """Pairs inside chained components (3+ records) with veto evidence and no direct link."""
+    if veto is None:
+        return np.empty((0, 2), dtype=np.int64)
     candidates = _intra_pairs(labels, min_size=3)
     if len(candidates) == 0:
-        return canonical_labels(labels)
+        return candidates
     linked = set((links[:, 0] * n + links[:, 1]).tolist())
     direct = np.isin(candidates[:, 0] * n + candidates[:, 1], list(linked))
-    vetoes = candidates[veto(candidates) & ~direct]
+    return candidates[veto(candidates) & ~direct]
+
+
+def cluster(
+    n: int, links: Pairs, veto: Veto | None = None, cannot_link: Pairs | None = None
+) -> Labels:
+    """Cluster labels for positions 0..n-1; `links` strongest first (the merge order).
+
+    `cannot_link` pairs (a person's decision) never end in one cluster, whatever links
+    or chains would join them; they are enforced like veto pairs, direct links included.
+    """
+    labels = components(n, links)
+    if len(links) == 0:
+        return canonical_labels(labels)
+    vetoes = _veto_pairs(n, links, labels, veto)
+    if cannot_link is not None and len(cannot_link):
+        together = cannot_link[labels[cannot_link[:, 0]] == labels[cannot_link[:, 1]]]
+        vetoes = np.concatenate([vetoes, together.astype(np.int64)])
     if len(vetoes) == 0:
         return canonical_labels(labels)
     conflicted = np.unique(labels[vetoes[:, 0]])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from matching import estimation
 from matching.blocking import candidate_pairs
-from matching.clustering import Veto, cluster
+from matching.clustering import Pairs, Veto, cluster
 from matching.comparisons import compare_pairs
 from matching.features import build_features
 from matching.keys import Nicknames, load_nicknames
@@ -84,8 +85,30 @@ def _empty_pairs() -> pd.DataFrame:
     )
 
 
-def link_records(records: pd.DataFrame, settings: MatchSettings | None = None) -> LinkResult:
-    """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields)."""
+def _positions(ids: npt.NDArray[np.int64], pairs: Sequence[tuple[int, int]]) -> Pairs:
+    """Record-id pairs -> position pairs; pairs naming a record not in `ids` are dropped."""
+    if not pairs or len(ids) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    wanted = np.asarray(pairs, dtype=np.int64)
+    where = np.searchsorted(ids, wanted)
+    where = np.minimum(where, len(ids) - 1)
+    present = (ids[where] == wanted).all(axis=1)
+    result: Pairs = where[present]
+    return result
+
+
+def link_records(
+    records: pd.DataFrame,
+    settings: MatchSettings | None = None,
+    *,
+    must_link: Sequence[tuple[int, int]] = (),
+    cannot_link: Sequence[tuple[int, int]] = (),
+) -> LinkResult:
+    """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields).
+
+    `must_link` / `cannot_link` are people's decisions (record-id pairs): must-links join
+    before any scored link, cannot-links are never joined, not even through a chain.
+    """
     settings = settings or default_settings()
     _check(records)
     timings: dict[str, float] = {}
@@ -123,7 +146,11 @@ def link_records(records: pd.DataFrame, settings: MatchSettings | None = None) -
     # Strongest first by weight (probabilities saturate at 1.0), ties by record ids.
     order = linked[np.lexsort((pairs[linked, 1], pairs[linked, 0], -total[linked]))]
     veto = _veto(features, settings, nicknames)
-    labels = cluster(n, pairs[order], veto)
+    sorted_ids = np.sort(ids)
+    position_of = np.argsort(ids)  # features keep the input order; map sorted back to it
+    manual = position_of[_positions(sorted_ids, must_link)]
+    forbidden = position_of[_positions(sorted_ids, cannot_link)]
+    labels = cluster(n, np.concatenate([manual, pairs[order]]), veto, forbidden)
     lap("clustering")
     result = pd.DataFrame(
         {

@@ -76,3 +76,20 @@ def test_synthetic_households_keep_precision_high() -> None:
     assert metrics.precision >= 0.9, metrics
     assert metrics.recall >= 0.5, metrics
     assert result.parameters is not None and result.parameters.notes  # estimated from data
+
+
+def test_must_link_joins_what_the_scores_would_only_review(records: pd.DataFrame) -> None:
+    result = link_records(records, must_link=[(50, 20), (999, 20)])  # 999: gone since
+    assert result.clusters[20] == result.clusters[50]
+
+
+def test_cannot_link_holds_against_direct_links_and_chains(records: pd.DataFrame) -> None:
+    result = link_records(records, cannot_link=[(30, 40), (10, 40)])
+    assert result.clusters[40] != result.clusters[30]
+    assert result.clusters[40] != result.clusters[10]
+    assert result.clusters[10] == result.clusters[30]  # their own link still stands
+
+
+def test_cannot_link_wins_over_a_must_link_chain(records: pd.DataFrame) -> None:
+    result = link_records(records, must_link=[(20, 50)], cannot_link=[(50, 20)])
+    assert result.clusters[20] != result.clusters[50]
