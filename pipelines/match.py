@@ -9,19 +9,29 @@ from sqlalchemy.orm import Session
 
 from matching.linker import LinkResult, link_records
 from matching.settings import MatchSettings
+from warehouse.decisions import Constraints, load_constraints
 from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
 
 
 def match_and_publish(
     session: Session, run_id: int, settings: MatchSettings | None = None
 ) -> tuple[PublishSummary, dict[str, int]]:
-    """Re-match the warehouse's records and write customers, links and reviews."""
+    """Re-match the warehouse's records and write customers, links and reviews.
+
+    People's standing decisions (merge, unmerge, review verdicts) constrain the clustering.
+    """
     records = identity_frame(session)
+    constraints = load_constraints(session)
     if records.empty:
         clusters: dict[int, int] = {}
         result = None
     else:
-        result = link_records(records, settings)
+        result = link_records(
+            records,
+            settings,
+            must_link=constraints.must_link,
+            cannot_link=constraints.cannot_link,
+        )
         clusters = dict(
             zip(
                 result.clusters.index.to_numpy(dtype="int64").tolist(),
@@ -29,19 +39,32 @@ def match_and_publish(
                 strict=True,
             )
         )
-    links, reviews = _link_evidence(records, result, clusters)
+    links, reviews = _link_evidence(records, result, clusters, constraints)
     summary = publish_partition(session, run_id, records, clusters, links, reviews)
     return summary, dict(result.pairs_per_rule) if result is not None else {}
 
 
 def _link_evidence(
-    records: pd.DataFrame, result: LinkResult | None, clusters: dict[int, int]
+    records: pd.DataFrame,
+    result: LinkResult | None,
+    clusters: dict[int, int],
+    constraints: Constraints,
 ) -> tuple[dict[int, LinkEvidence], list[tuple[int, int, float, dict[str, Any]]]]:
-    """Each clustered record's strongest pair inside its cluster, and the review-band pairs."""
-    if result is None or result.pairs.empty:
+    """Each clustered record's strongest pair inside its cluster, and the review-band pairs.
+
+    A record held in its cluster only by a person's decision is linked as `manual`.
+    """
+    if result is None:
         return {}, []
-    pairs = result.pairs
     keys = {int(i): f"{s}:{k}" for i, s, k in records[["source", "source_key"]].itertuples()}
+    manual: dict[int, LinkEvidence] = {}
+    for left, right in constraints.must_link:
+        if left in clusters and clusters.get(left) == clusters.get(right):
+            for record, partner in ((left, right), (right, left)):
+                manual.setdefault(
+                    record, LinkEvidence("manual", None, {"partner": keys[partner]})
+                )
+    pairs = result.pairs
     best: dict[int, tuple[float, int, dict[str, Any]]] = {}
     reviews: list[tuple[int, int, float, dict[str, Any]]] = []
     for left, right, score, decision, evidence in pairs[
@@ -62,4 +85,4 @@ def _link_evidence(
         )
         for record, (score, partner, evidence) in best.items()
     }
-    return links, reviews
+    return {**manual, **links}, reviews

@@ -217,6 +217,28 @@ class MatchReview(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
 
 
+class MatchDecision(Base):
+    """A person's decision on two source records; every later run respects it.
+
+    Made by `merge` (must_link), `unmerge` (cannot_link) and review accept / reject. The
+    latest decision on a pair is the one that counts.
+    """
+
+    __tablename__ = "match_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # must_link / cannot_link
+    left_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), index=True
+    )
+    right_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), index=True
+    )
+    origin: Mapped[str] = mapped_column(String(16))  # merge / unmerge / review
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class IdentityEvent(Base):
     """How customer IDs changed: created, merged into another, split off."""
 

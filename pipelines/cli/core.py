@@ -1,4 +1,4 @@
-"""The `kundenstamm` command line for ops: run, demo, export, status."""
+"""Core commands: run the flow, generate a demo, export the crosswalk, show status."""
 
 from __future__ import annotations
 
@@ -9,59 +9,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from typer.core import TyperGroup
 
-from pipelines.settings import LANDING_ENV, WAREHOUSE_ENV, resolve_landing, resolve_warehouse
-from schemas.errors import KundenstammError
-
-
-class _ClearErrors(TyperGroup):
-    """One top-level handler: a KundenstammError becomes one line on stderr and exit code 1."""
-
-    def invoke(self, ctx: Any) -> Any:  # typer.Context; typer vendors its own click
-        try:
-            return super().invoke(ctx)
-        except KundenstammError as exc:
-            if _state["debug"]:
-                raise
-            errors.print(f"[red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(1) from None
-
-
-app = typer.Typer(
-    cls=_ClearErrors,
-    help="kundenstamm: one trustworthy customer master from scattered German customer data.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
+from pipelines.cli.common import (
+    JsonOption,
+    LandingOption,
+    WaitOption,
+    WarehouseOption,
+    app,
+    console,
+    export_app,
 )
-export_app = typer.Typer(help="Export data from the warehouse.", no_args_is_help=True)
-app.add_typer(export_app, name="export")
-
-console = Console()
-errors = Console(stderr=True)
-_state: dict[str, bool] = {"debug": False}
-
-LandingOption = Annotated[
-    Path | None,
-    typer.Option("--landing", help=f"Landing folder [env {LANDING_ENV}; default ./landing]."),
-]
-WarehouseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--warehouse",
-        help=f"Warehouse URL [env {WAREHOUSE_ENV}; default sqlite:///kundenstamm.db].",
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-@app.callback()
-def main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
-) -> None:
-    _state["debug"] = debug
+from pipelines.settings import resolve_landing, resolve_warehouse
 
 
 def _run_flow(landing: Path, warehouse_url: str, wait_seconds: float) -> dict[str, Any]:
@@ -74,9 +33,7 @@ def _run_flow(landing: Path, warehouse_url: str, wait_seconds: float) -> dict[st
 def run(
     landing: LandingOption = None,
     warehouse: WarehouseOption = None,
-    wait: Annotated[
-        float, typer.Option("--wait", help="Seconds to wait for another run's lock.")
-    ] = 0.0,
+    wait: WaitOption = 0.0,
     as_json: JsonOption = False,
 ) -> None:
     """Consolidate every new delivery of the landing folder into the warehouse."""
