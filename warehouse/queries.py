@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from warehouse.models import Customer, CustomerLink, MatchReview, Quarantine, SourceRecord
+from schemas.errors import NotFound
+from warehouse.models import (
+    Customer,
+    CustomerLink,
+    IngestedFile,
+    MatchReview,
+    Quarantine,
+    SourceRecord,
+)
 
 
 def crosswalk(session: Session) -> Iterator[tuple[str, str, str]]:
@@ -72,3 +80,63 @@ def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
         }
         for review_id, score, ls, lk, rs, rk, lc, rc, evidence in rows
     ]
+
+
+def quarantine_rows(
+    session: Session, *, source: str | None = None, run_id: int | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Quarantined rows, newest first, with file, line and reasons (not the raw payload)."""
+    query = (
+        select(Quarantine, IngestedFile.path)
+        .join(IngestedFile, IngestedFile.id == Quarantine.file_id)
+        .order_by(Quarantine.id.desc())
+        .limit(limit)
+    )
+    if source is not None:
+        query = query.where(Quarantine.source == source)
+    if run_id is not None:
+        query = query.where(Quarantine.run_id == run_id)
+    return [
+        {
+            "id": row.id,
+            "run_id": row.run_id,
+            "source": row.source,
+            "file": path,
+            "line": row.line,
+            "member": row.member,
+            "reasons": row.reasons,
+        }
+        for row, path in session.execute(query)
+    ]
+
+
+def quarantine_row(session: Session, quarantine_id: int) -> dict[str, Any]:
+    """One quarantined row in full, its delivered payload included."""
+    found = session.execute(
+        select(Quarantine, IngestedFile.path)
+        .join(IngestedFile, IngestedFile.id == Quarantine.file_id)
+        .where(Quarantine.id == quarantine_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"no quarantine row {quarantine_id}")
+    row, path = found
+    return {
+        "id": row.id,
+        "run_id": row.run_id,
+        "source": row.source,
+        "file": path,
+        "line": row.line,
+        "member": row.member,
+        "reasons": row.reasons,
+        "raw": row.raw,
+    }
+
+
+def quarantine_reasons(session: Session) -> list[tuple[str, str, int]]:
+    """(source, reason, count): what goes wrong most, for the summary and the report."""
+    counts: dict[tuple[str, str], int] = {}
+    for source, reasons in session.execute(select(Quarantine.source, Quarantine.reasons)):
+        for reason in reasons:
+            field = str(reason).split(":", 1)[0]  # the field, without the personal value
+            counts[(source, field)] = counts.get((source, field), 0) + 1
+    return sorted(((s, r, n) for (s, r), n in counts.items()), key=lambda t: (-t[2], t[0], t[1]))

@@ -40,7 +40,11 @@ export_app = typer.Typer(help="Export data from the warehouse.", no_args_is_help
 review_app = typer.Typer(
     help="Decide the pairs the matcher was unsure about.", no_args_is_help=True
 )
+quarantine_app = typer.Typer(
+    help="Rows that failed validation, with reasons.", no_args_is_help=True
+)
 app.add_typer(export_app, name="export")
+app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(review_app, name="review")
 
 
