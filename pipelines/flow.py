@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from connectors.base import LandingFile
 from connectors.landing import discover
 from pipelines.match import match_and_publish
+from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_warehouse
 from pipelines.stage import StageOutcome, stage_delivery
 from schemas.errors import KundenstammError
@@ -26,10 +28,12 @@ from warehouse.staging import FileCounts
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
-def discover_deliveries(landing: Path) -> tuple[list[LandingFile], list[str]]:
-    """The landing folder's deliveries in export-day order, and the names nobody recognises."""
+def discover_deliveries(
+    landing: Path, selection: DeliverySelection
+) -> tuple[list[LandingFile], list[str]]:
+    """The selected deliveries in export-day order, and the names nobody recognises."""
     found = discover(landing)
-    return found.files, [p.name for p in found.unrecognized]
+    return [f for f in found.files if selection.wants(f)], [p.name for p in found.unrecognized]
 
 
 @task(cache_policy=NO_CACHE)
@@ -39,10 +43,12 @@ def begin_run(warehouse_url: str, landing: Path) -> int:
 
 
 @task(cache_policy=NO_CACHE)
-def stage_file(warehouse_url: str, run_id: int, landing: Path, file: LandingFile) -> StageOutcome:
+def stage_file(
+    warehouse_url: str, run_id: int, landing: Path, file: LandingFile, reprocess: bool
+) -> StageOutcome:
     """One delivery in one transaction: a crash leaves the whole file staged or none of it."""
     with session_factory(engine_for(warehouse_url)).begin() as session:
-        return stage_delivery(session, run_id, landing, file)
+        return stage_delivery(session, run_id, landing, file, reprocess=reprocess)
 
 
 @task(cache_policy=NO_CACHE)
@@ -104,15 +110,23 @@ def consolidate(
     landing: Path | None = None,
     warehouse_url: str | None = None,
     wait_seconds: float = 0.0,
+    sources: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    reprocess: bool = False,
 ) -> dict[str, Any]:
-    """Consolidate every new delivery in `landing` into the warehouse; returns the run report.
+    """Consolidate the landing folder's deliveries into the warehouse; returns the run report.
 
-    Unset parameters come from KUNDENSTAMM_LANDING / KUNDENSTAMM_WAREHOUSE_URL, then the
-    defaults (./landing, sqlite:///kundenstamm.db), so a deployment can be configured by env.
+    Unset `landing` / `warehouse_url` come from KUNDENSTAMM_LANDING / KUNDENSTAMM_WAREHOUSE_URL,
+    then the defaults (./landing, sqlite:///kundenstamm.db), so a deployment is configured by
+    env. `sources` (record or file kinds) and `since` / `until` (export days, inclusive) select
+    deliveries; `reprocess` reads selected deliveries again even if they were loaded before
+    (a backfill): unchanged rows count as duplicates, so a backfill is idempotent.
     """
     logger = get_run_logger()
     landing = resolve_landing(landing)
     warehouse_url = resolve_warehouse(warehouse_url)
+    selection = DeliverySelection.checked(sources, since, until)
     started = time.monotonic()
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
@@ -120,8 +134,8 @@ def consolidate(
     with writer_lock(engine, wait_seconds=wait_seconds):
         run_id = begin_run(warehouse_url, landing)
         try:
-            files, unrecognized = discover_deliveries(landing)
-            outcomes = [stage_file(warehouse_url, run_id, landing, f) for f in files]
+            files, unrecognized = discover_deliveries(landing, selection)
+            outcomes = [stage_file(warehouse_url, run_id, landing, f, reprocess) for f in files]
             published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id)
             with session_factory(engine)() as session:
                 totals = warehouse_totals(session)

@@ -17,7 +17,7 @@ from warehouse.staging import (
     FileCounts,
     FileStager,
     Lineage,
-    is_ingested,
+    loaded_manifest,
     record_rejected_file,
 )
 
@@ -36,9 +36,19 @@ class StageOutcome:
 
 
 def stage_delivery(
-    session: Session, run_id: int, landing: Path, file: LandingFile, *, chunksize: int = 10_000
+    session: Session,
+    run_id: int,
+    landing: Path,
+    file: LandingFile,
+    *,
+    reprocess: bool = False,
+    chunksize: int = 10_000,
 ) -> StageOutcome:
-    """Stage a delivery in the caller's transaction; a rejected file is noted and left whole."""
+    """Stage a delivery in the caller's transaction; a rejected file is noted and left whole.
+
+    A delivery loaded before is skipped as unchanged, unless `reprocess` (a backfill) asks
+    for it to be read again into its existing manifest entry.
+    """
     relative = file.path.relative_to(landing).as_posix()
     try:
         facts = file_facts(file)
@@ -53,9 +63,10 @@ def stage_delivery(
         encoding=facts.encoding,
         size_bytes=facts.size_bytes,
     )
-    if is_ingested(session, relative, facts.sha256):
+    loaded_before = loaded_manifest(session, relative, facts.sha256)
+    if loaded_before is not None and not reprocess:
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
-    stager = FileStager(session, run_id, delivery)
+    stager = FileStager(session, run_id, delivery, manifest=loaded_before)
     try:
         for chunk in read_file(file, chunksize=chunksize):
             for row in chunk:

@@ -90,20 +90,23 @@ def content_hash(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def is_ingested(session: Session, path: str, sha256: str) -> bool:
-    """True when this exact delivery (same name, same bytes) was already loaded.
+def loaded_manifest(session: Session, path: str, sha256: str) -> IngestedFile | None:
+    """The manifest entry of this exact delivery (same name, same bytes) if it was loaded.
 
     A rejected delivery is tried again on every run, so it keeps being reported until
     someone fixes or removes it.
     """
-    found = session.scalar(
-        select(IngestedFile.id).where(
+    return session.scalar(
+        select(IngestedFile).where(
             IngestedFile.path == path,
             IngestedFile.sha256 == sha256,
             IngestedFile.status == "loaded",
         )
     )
-    return found is not None
+
+
+def is_ingested(session: Session, path: str, sha256: str) -> bool:
+    return loaded_manifest(session, path, sha256) is not None
 
 
 def record_rejected_file(session: Session, run_id: int, delivery: Delivery, reason: str) -> None:
@@ -139,12 +142,25 @@ def _manifest_row(
 class FileStager:
     """Collects a delivery's row outcomes chunk by chunk and writes them in bulk."""
 
-    def __init__(self, session: Session, run_id: int, delivery: Delivery) -> None:
+    def __init__(
+        self,
+        session: Session,
+        run_id: int,
+        delivery: Delivery,
+        *,
+        manifest: IngestedFile | None = None,
+    ) -> None:
+        """`manifest`: the delivery's entry from an earlier load, when it is read again."""
         self._session = session
         self._run_id = run_id
         self._delivery = delivery
-        self._file = _manifest_row(run_id, delivery, status="loaded", reason=None)
-        session.add(self._file)
+        if manifest is None:
+            manifest = _manifest_row(run_id, delivery, status="loaded", reason=None)
+            session.add(manifest)
+        else:
+            manifest.run_id = run_id
+            manifest.processed_at = datetime.now(UTC)
+        self._file = manifest
         session.flush()
         self.counts = FileCounts()
         self._loaded: list[tuple[ParsedRow, Lineage]] = []

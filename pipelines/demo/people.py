@@ -1,0 +1,307 @@
+"""The demo's true persons: German households with realistic names, addresses and numbers.
+
+Everything a source later writes (with its own errors) comes from these clean values, and
+`Person.person_id` is what the truth file records. Households are built on purpose: the
+members share surname, address and landline (sometimes a family mailbox) but differ in
+first name and birth date, which is what makes false merges likely.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import accumulate
+
+from pipelines.demo.names import (
+    COMPANY_FORMS,
+    DOUBLE_FEMALE,
+    DOUBLE_MALE,
+    FEMALE,
+    FOREIGN,
+    LAST,
+    MALE,
+    NOBLE,
+)
+from pipelines.demo.places import CITIES, STREETS, City
+
+MOBILE_PREFIXES = (
+    "151", "152", "157", "159", "160", "162", "163", "170", "171", "172", "173", "174",
+    "175", "176", "177", "178", "179",
+)  # fmt: skip
+_DOMAINS = (
+    ("web.de", 20), ("gmx.de", 18), ("gmail.com", 16), ("t-online.de", 12), ("gmx.net", 6),
+    ("outlook.de", 5), ("yahoo.de", 4), ("icloud.com", 3), ("hotmail.de", 3),
+    ("freenet.de", 3), ("posteo.de", 2), ("mail.de", 1), ("aol.com", 1),
+)  # fmt: skip
+# A few full names so common that a demo of 1,000 people already holds several of them,
+# each somewhere else: the matcher must not merge them on the name alone.
+_VERY_COMMON = (("Thomas", "Müller"), ("Sabine", "Müller"), ("Michael", "Schmidt"))
+_ASCII_EXTRA = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "ł": "l", "ø": "o", " ": ""}
+)
+
+
+class Weighted:
+    """A Zipf-like weighted list: rank r gets weight 1 / (r + offset)."""
+
+    __slots__ = ("items", "cumulative")
+
+    def __init__(self, items: tuple[str, ...], offset: float = 5.0) -> None:
+        self.items = items
+        self.cumulative = list(accumulate(1.0 / (rank + offset) for rank in range(len(items))))
+
+    def pick(self, rng: random.Random) -> str:
+        return rng.choices(self.items, cum_weights=self.cumulative)[0]
+
+
+_MALE, _FEMALE, _LAST = Weighted(MALE), Weighted(FEMALE), Weighted(LAST)
+_CITY_WEIGHTS = list(accumulate(city.weight for city in CITIES))
+_DOMAIN_NAMES = tuple(name for name, _ in _DOMAINS)
+_DOMAIN_WEIGHTS = list(accumulate(weight for _, weight in _DOMAINS))
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str  # full street name, "Hauptstraße"
+    number: str  # "5", "3a"
+    postcode: str  # 5 digits, may start with 0
+    city: City
+
+
+@dataclass(slots=True, eq=False)
+class Household:
+    """People under one roof: one address (until they move), one landline."""
+
+    hid: int
+    address: Address
+    landline: str | None  # national number without the trunk 0, "3514711230"
+    moved_day: int | None = None  # export-day index from which `new_address` holds
+    new_address: Address | None = None
+    family_email: str | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Person:
+    """One real customer. Sources copy from here and add their own errors."""
+
+    pid: int
+    household: Household
+    female: bool
+    first: str
+    last: str
+    birth: date
+    title: str = ""  # "Dr.", "Prof. Dr."
+    suffix: str = ""  # "jun." / "sen." for father and son of the same name
+    email: str | None = None
+    mobile: str | None = None  # national number without the trunk 0, "15112345678"
+    card: str | None = None  # loyalty card, "K-004711"
+    company: str | None = None
+    vat_id: str | None = None
+    coupon: str | None = None  # the personal code of a postcard, once one was typed in
+    coupon_used: bool = False
+
+    @property
+    def person_id(self) -> str:
+        return f"P{self.pid:07d}"
+
+    def address_on(self, day: int) -> Address:
+        """The address on export day `day`: movers have a new one from their moving day."""
+        household = self.household
+        if household.moved_day is not None and day >= household.moved_day:
+            return household.new_address or household.address
+        return household.address
+
+    @property
+    def landline(self) -> str | None:
+        return self.household.landline
+
+    def phone(self, rng: random.Random) -> str | None:
+        """A number the person gives: mostly the mobile, else the household landline."""
+        if self.mobile and (self.landline is None or rng.random() < 0.7):
+            return self.mobile
+        return self.landline or self.mobile
+
+
+def ascii_fold(text: str) -> str:
+    """`Müller-Lüdenscheidt` -> `mueller-luedenscheidt`: how people spell names in emails."""
+    folded = text.lower().translate(_ASCII_EXTRA)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if c.isascii())
+
+
+class _Factory:
+    """Draws people one household at a time; keeps emails and card numbers unique."""
+
+    def __init__(self, rng: random.Random, start: date, days: int) -> None:
+        self.rng = rng
+        self.start = start
+        self.days = days
+        self.emails: set[str] = set()
+        self.card_counter = 4000
+        self.next_pid = 1
+
+    # -- places and numbers ------------------------------------------------------------
+    def city(self) -> City:
+        return self.rng.choices(CITIES, cum_weights=_CITY_WEIGHTS)[0]
+
+    def address(self, city: City | None = None) -> Address:
+        rng = self.rng
+        city = city or self.city()
+        number = str(rng.randint(1, 40) if rng.random() < 0.7 else rng.randint(41, 180))
+        if rng.random() < 0.06:
+            number += rng.choice("abc")
+        return Address(rng.choice(STREETS), number, rng.choice(city.postcodes), city)
+
+    def landline(self, city: City) -> str:
+        total = 10 if self.rng.random() < 0.75 else 11
+        digits = total - len(city.area_code) - 1
+        first = str(self.rng.randint(2, 9))
+        return city.area_code + first + "".join(str(self.rng.randrange(10)) for _ in range(digits))
+
+    def mobile(self) -> str:
+        rng = self.rng
+        return rng.choice(MOBILE_PREFIXES) + str(rng.randint(10_000_000, 99_999_999))
+
+    def email(self, first: str, last: str, birth: date) -> str:
+        rng = self.rng
+        f, l = ascii_fold(first.split()[0].split("-")[0]), ascii_fold(last.split()[-1])
+        yy = f"{birth.year % 100:02d}"
+        local = rng.choices(
+            (f"{f}.{l}", f"{f}{l}", f"{f[0]}.{l}", f"{l}.{f}", f"{f}_{l}", f"{f}.{l}{yy}",
+             f"{f}{yy}", f"{l}{rng.randint(1, 99)}", f"{f[0]}{l}"),
+            weights=(30, 10, 15, 8, 5, 10, 8, 6, 8),
+        )[0]  # fmt: skip
+        return self.unique(local, rng.choices(_DOMAIN_NAMES, cum_weights=_DOMAIN_WEIGHTS)[0])
+
+    def unique(self, local: str, domain: str) -> str:
+        address = f"{local}@{domain}"
+        while address in self.emails:
+            address = f"{local}{self.rng.randint(1, 999)}@{domain}"
+        self.emails.add(address)
+        return address
+
+    def card(self) -> str:
+        self.card_counter += self.rng.randint(1, 9)
+        return f"K-{self.card_counter:06d}"
+
+    # -- names -------------------------------------------------------------------------
+    def first_name(self, female: bool, group: int | None) -> str:
+        rng = self.rng
+        if group is not None:
+            return rng.choice(FOREIGN[group][1 if female else 0])
+        if rng.random() < 0.04:
+            return rng.choice(DOUBLE_FEMALE if female else DOUBLE_MALE)
+        return (_FEMALE if female else _MALE).pick(rng)
+
+    def family_name(self, group: int | None) -> str:
+        rng = self.rng
+        if group is not None:
+            return rng.choice(FOREIGN[group][2])
+        if rng.random() < 0.006:
+            return rng.choice(NOBLE)
+        return _LAST.pick(rng)
+
+    # -- people ------------------------------------------------------------------------
+    def person(
+        self, household: Household, female: bool, first: str, last: str, birth: date
+    ) -> Person:
+        rng = self.rng
+        person = Person(self.next_pid, household, female, first, last, birth)
+        self.next_pid += 1
+        age = self.start.year - birth.year
+        if age > 30 and rng.random() < 0.03:
+            person.title = "Prof. Dr." if rng.random() < 0.1 else "Dr."
+        if rng.random() < (0.6 if age > 75 else 0.88):
+            person.email = self.email(first, last, birth)
+        if rng.random() < (0.5 if age > 75 else 0.85):
+            person.mobile = self.mobile()
+        if rng.random() < 0.22:
+            person.card = self.card()
+        if age > 28 and rng.random() < 0.015:
+            owner = last.split()[-1]
+            person.company = rng.choice(COMPANY_FORMS).format(owner)
+            person.vat_id = f"DE{rng.randint(100_000_000, 999_999_999)}"
+        return person
+
+    def birth(self, earliest: int, latest: int) -> date:
+        first, last = date(earliest, 1, 1), date(latest, 12, 31)
+        return first + timedelta(days=self.rng.randrange((last - first).days + 1))
+
+    def household(self, hid: int, budget: int) -> list[Person]:
+        rng = self.rng
+        size = min(budget, rng.choices((1, 2, 3, 4), weights=(45, 33, 12, 10))[0])
+        group = rng.randrange(len(FOREIGN)) if rng.random() < 0.12 else None
+        city = self.city()
+        home = Household(hid, self.address(city), None)
+        if rng.random() < 0.65:
+            home.landline = self.landline(city)
+        if self.days > 1 and rng.random() < 0.04:  # moves on a later export day
+            home.moved_day = rng.randint(1, self.days - 1)
+            home.new_address = self.address(city if rng.random() < 0.7 else None)
+        female = rng.random() < 0.5
+        surname = self.family_name(group)
+        head_birth = self.birth(1939, 1999)
+        if rng.random() < 0.003 * 4:
+            first, surname = rng.choice(_VERY_COMMON)
+            female = first == "Sabine"
+            group = None
+        else:
+            first = self.first_name(female, group)
+        people = [self.person(home, female, first, surname, head_birth)]
+        if size >= 2:  # a partner: another first name, a birth date a few years apart
+            partner_female = not female if rng.random() < 0.92 else female
+            partner_last = surname if rng.random() < 0.85 else self.family_name(group)
+            partner_first = self.first_name(partner_female, group)
+            while partner_first == first:
+                partner_first = self.first_name(partner_female, group)
+            year = min(max(head_birth.year + rng.randint(-6, 6), 1935), 2000)
+            people.append(
+                self.person(home, partner_female, partner_first, partner_last, self.birth(year, year))
+            )
+        father = next((p for p in people if not p.female), None)
+        for index in range(2, size):  # grown-up children, at least 16 at the export start
+            child_female = rng.random() < 0.5
+            year = min(head_birth.year + rng.randint(22, 38), self.start.year - 16)
+            taken = {p.first for p in people}
+            child_first = self.first_name(child_female, group)
+            if index == 2 and father and not child_female and rng.random() < 0.15:
+                child_first = father.first  # father and son of the same name
+                father.suffix = "sen."
+            else:
+                while child_first in taken:
+                    child_first = self.first_name(child_female, group)
+            child = self.person(home, child_female, child_first, surname, self.birth(year, year))
+            if child_first == (father.first if father else None):
+                child.suffix = "jun."
+            people.append(child)
+        if size >= 2 and rng.random() < 0.15:  # a family mailbox some members use
+            home.family_email = self.unique(
+                f"familie.{ascii_fold(surname.split()[-1])}", rng.choice(_DOMAIN_NAMES)
+            )
+            for member in people[1:]:
+                if rng.random() < 0.6:
+                    member.email = home.family_email
+        return people
+
+
+def synthesize_people(count: int, rng: random.Random, start: date, days: int) -> list[Person]:
+    """`count` persons in households; pids run 1..count in household order."""
+    factory = _Factory(rng, start, days)
+    people: list[Person] = []
+    hid = 0
+    while len(people) < count:
+        hid += 1
+        people.extend(factory.household(hid, count - len(people)))
+    return people
+
+
+def alternate_email(person: Person, rng: random.Random) -> str:
+    """A second mailbox of the person (a second shop account, a work address); the pid in
+    it keeps it unique, so no two persons ever share it by accident."""
+    first = ascii_fold(person.first.split()[0].split("-")[0])
+    last = ascii_fold(person.last.split()[-1])
+    return f"{first[0]}{last}.{person.pid}@{rng.choice(_DOMAIN_NAMES)}"
