@@ -211,3 +211,34 @@ def init(warehouse: WarehouseOption = None) -> None:
     url = resolve_warehouse(warehouse)
     engine_for(url)
     console.print(f"warehouse ready: {safe_url(url)}")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="When to run (cron, in --timezone).")] = "0 2 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = (
+        "Europe/Berlin"
+    ),
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Run the consolidate flow on a schedule from this process (no work pool needed).
+
+    Needs a Prefect API (`prefect server start`, or Prefect Cloud) like any served flow;
+    stop with Ctrl-C.
+    """
+    from prefect.schedules import Cron
+
+    from pipelines.flow import consolidate
+
+    parameters = {
+        "landing": str(resolve_landing(landing)),
+        "warehouse_url": resolve_warehouse(warehouse),
+        "wait_seconds": 600,
+    }
+    consolidate.serve(
+        name="kundenstamm-served",
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters=parameters,
+        tags=["kundenstamm"],
+    )
