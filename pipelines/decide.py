@@ -1,13 +1,15 @@
-"""Apply a person's decision (merge, unmerge, review verdict) and re-publish at once.
+"""Changes people make outside the nightly run: decisions on the partition, erasures.
 
-The decision and the re-matched partition are written in one transaction under the
-writer lock, as a run of its own, so the warehouse never shows a decision half-applied.
+Each is a run of its own, under the writer lock, in one transaction, so the warehouse
+never shows a change half-applied and the run history shows who-changed-what by run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,19 @@ from warehouse.publish import PublishSummary
 from warehouse.runs import finish_run, start_run
 
 
+@contextmanager
+def writer_run(
+    warehouse_url: str, what: str, *, wait_seconds: float = 0.0
+) -> Iterator[tuple[Session, int, dict[str, Any]]]:
+    """A transaction under the writer lock, recorded as a run; fill the yielded counts."""
+    engine = engine_for(warehouse_url)
+    with writer_lock(engine, wait_seconds=wait_seconds), session_factory(engine).begin() as session:
+        run_id = start_run(session, what)
+        counts: dict[str, Any] = {"action": what}
+        yield session, run_id, counts
+        finish_run(session, run_id, status="succeeded", counts=counts)
+
+
 def apply_decision(
     warehouse_url: str,
     what: str,
@@ -26,11 +41,12 @@ def apply_decision(
     wait_seconds: float = 0.0,
 ) -> PublishSummary:
     """Run `decide` and re-match the warehouse in one transaction; `what` names the run."""
-    engine = engine_for(warehouse_url)
-    with writer_lock(engine, wait_seconds=wait_seconds), session_factory(engine).begin() as session:
-        run_id = start_run(session, f"decision: {what}")
+    with writer_run(warehouse_url, f"decision: {what}", wait_seconds=wait_seconds) as (
+        session,
+        run_id,
+        counts,
+    ):
         decide(session)
         summary, _ = match_and_publish(session, run_id)
-        counts = {"decision": what, **asdict(summary)}
-        finish_run(session, run_id, status="succeeded", counts=counts)
+        counts.update(asdict(summary))
     return summary

@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-ROW_COLUMNS = ("read", "loaded", "quarantined", "duplicate", "skipped")
+ROW_COLUMNS = ("read", "loaded", "quarantined", "duplicate", "skipped", "suppressed")
 
 
 def print_run_summary(console: Console, summary: dict[str, Any]) -> None:

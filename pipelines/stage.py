@@ -12,6 +12,7 @@ from connectors.base import LandingFile
 from connectors.landing import file_facts, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
 from schemas.parse import parse_row
+from warehouse.privacy import load_suppressions
 from warehouse.staging import (
     Delivery,
     FileCounts,
@@ -66,7 +67,13 @@ def stage_delivery(
     loaded_before = loaded_manifest(session, relative, facts.sha256)
     if loaded_before is not None and not reprocess:
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
-    stager = FileStager(session, run_id, delivery, manifest=loaded_before)
+    stager = FileStager(
+        session,
+        run_id,
+        delivery,
+        manifest=loaded_before,
+        suppressions=load_suppressions(session),
+    )
     try:
         for chunk in read_file(file, chunksize=chunksize):
             for row in chunk:

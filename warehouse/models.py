@@ -77,6 +77,7 @@ class IngestedFile(Base):
     rows_quarantined: Mapped[int] = mapped_column(Integer, default=0)
     rows_duplicate: Mapped[int] = mapped_column(Integer, default=0)
     rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    rows_suppressed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     skip_reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -288,3 +289,28 @@ class Consent(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     evidence: Mapped[str | None] = mapped_column(Text)
+
+
+class Suppression(Base):
+    """An erased person's identifying values as salted hashes, so old exports stay erased.
+
+    Holds no personal data: only `digest` = sha256(salt + kind + value), the request
+    reference and the date (GDPR Art. 17 with Art. 5(2) accountability).
+    """
+
+    __tablename__ = "suppression"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # record / email
+    request_ref: Mapped[str] = mapped_column(String(200))
+    erased_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WarehouseSecret(Base):
+    """Per-warehouse random values, e.g. the salt of the suppression hashes."""
+
+    __tablename__ = "warehouse_secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -27,6 +27,7 @@ from warehouse.models import (
     SourceRecordVersion,
     Touchpoint,
 )
+from warehouse.privacy import Suppressions
 
 _KEY_BATCH = 500  # keys per IN (...) lookup; well below every database's parameter limit
 
@@ -53,7 +54,10 @@ class Lineage:
 
 @dataclass
 class FileCounts:
-    """Where every row of a delivery went; read = loaded + quarantined + duplicate + skipped."""
+    """Where every row of a delivery went.
+
+    read = loaded + quarantined + duplicate + skipped + suppressed (rows of erased persons).
+    """
 
     read: int = 0
     inserted: int = 0
@@ -61,6 +65,7 @@ class FileCounts:
     quarantined: int = 0
     duplicate: int = 0
     skipped: int = 0
+    suppressed: int = 0
     skip_reasons: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -68,7 +73,9 @@ class FileCounts:
         return self.inserted + self.updated
 
     def add(self, other: FileCounts) -> None:
-        for name in ("read", "inserted", "updated", "quarantined", "duplicate", "skipped"):
+        for name in (
+            "read", "inserted", "updated", "quarantined", "duplicate", "skipped", "suppressed"
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.skip_reasons.update(other.skip_reasons)
 
@@ -81,6 +88,7 @@ class FileCounts:
             "quarantined": self.quarantined,
             "duplicate": self.duplicate,
             "skipped": self.skipped,
+            "suppressed": self.suppressed,
         }
 
 
@@ -149,8 +157,10 @@ class FileStager:
         delivery: Delivery,
         *,
         manifest: IngestedFile | None = None,
+        suppressions: Suppressions | None = None,
     ) -> None:
-        """`manifest`: the delivery's entry from an earlier load, when it is read again."""
+        """`manifest`: the delivery's entry from an earlier load, when it is read again;
+        `suppressions`: erased persons, whose rows are counted but not kept."""
         self._session = session
         self._run_id = run_id
         self._delivery = delivery
@@ -161,6 +171,7 @@ class FileStager:
             manifest.run_id = run_id
             manifest.processed_at = datetime.now(UTC)
         self._file = manifest
+        self._suppressions = suppressions
         session.flush()
         self.counts = FileCounts()
         self._loaded: list[tuple[ParsedRow, Lineage]] = []
@@ -168,10 +179,16 @@ class FileStager:
 
     def loaded(self, parsed: ParsedRow, lineage: Lineage) -> None:
         self.counts.read += 1
+        if self._suppressions is not None and self._suppressions.record(parsed.record):
+            self.counts.suppressed += 1
+            return
         self._loaded.append((parsed, lineage))
 
     def quarantined(self, reasons: Iterable[str], lineage: Lineage) -> None:
         self.counts.read += 1
+        if self._suppressions is not None and self._suppressions.raw(lineage.raw):
+            self.counts.suppressed += 1
+            return
         self.counts.quarantined += 1
         self._quarantined.append(
             {
@@ -206,6 +223,7 @@ class FileStager:
         self._file.rows_quarantined = self.counts.quarantined
         self._file.rows_duplicate = self.counts.duplicate
         self._file.rows_skipped = self.counts.skipped
+        self._file.rows_suppressed = self.counts.suppressed
         self._file.skip_reasons = dict(self.counts.skip_reasons)
         return self.counts
 
