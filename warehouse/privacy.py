@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Engine, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from schemas.errors import NotFound, WarehouseError
@@ -246,3 +246,24 @@ def _quarantine_rows_of(
         ):
             found.append(row_id)
     return found
+
+
+def compact_after_erasure(engine: Engine) -> None:
+    """Rewrite the database files so erased rows leave no bytes behind in free pages.
+
+    Runs after the erasure committed: SQLite folds its write-ahead log back and rebuilds
+    the file (VACUUM); PostgreSQL vacuums the tables erasure touches.
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    tables = [
+        "source_record", "source_record_version", "customer", "customer_link", "touchpoint",
+        "consent", "quarantine", "match_review", "match_decision",
+    ]  # fmt: skip
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            connection.exec_driver_sql(f"VACUUM {table}")

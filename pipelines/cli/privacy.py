@@ -54,7 +54,8 @@ def forget(
     old export is counted as suppressed and never loaded again.
     """
     from pipelines.decide import writer_run
-    from warehouse.privacy import forget_customer
+    from warehouse.engine import engine_for
+    from warehouse.privacy import compact_after_erasure, forget_customer
 
     url = resolve_warehouse(warehouse)
     if not request.strip():
@@ -73,6 +74,7 @@ def forget(
             quarantine_rows=report.quarantine_rows,
             suppression_entries=report.suppression_entries,
         )
+    compact_after_erasure(engine_for(url))
     console.print(
         f"erased {report.customer_id} ({', '.join(report.customer_ids)}): "
         f"{report.source_records} source records, {report.quarantine_rows} quarantine rows; "
