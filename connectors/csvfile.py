@@ -1,0 +1,52 @@
+"""The shared reader of single-file CSV deliveries with a header line.
+
+Formats differ in delimiter, required columns and what they add to a row; the reading —
+choose the encoding, check the header, stream rows with their lines — is the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from connectors.base import FileFacts, FileKind, LandingFile, RawRow
+from connectors.container import Container
+from connectors.csvio import Column, Table, read_table, records
+from connectors.rows import chunked
+
+
+class CsvConnector:
+    """A header-first CSV file; subclasses set the kinds, delimiter and required columns."""
+
+    file_kinds: tuple[FileKind, ...] = ()
+    delimiter: str = ","
+    required: tuple[Column, ...] = ()
+
+    def facts(self, file: LandingFile) -> FileFacts:
+        with Container(file) as box:
+            return box.facts([(None, None)])
+
+    def read(self, file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
+        return chunked(self._rows(file), chunksize)
+
+    def _rows(self, file: LandingFile) -> Iterator[RawRow]:
+        with Container(file) as box:
+            encoding = box.encoding_of(None).encoding
+            with box.open_text(None, encoding) as handle:
+                table = read_table(
+                    records(handle, delimiter=self.delimiter),
+                    required=self.required,
+                    fail=box.fail,
+                )
+                yield from self.raw_rows(file, table)
+
+    def raw_rows(self, file: LandingFile, table: Table) -> Iterator[RawRow]:
+        """One raw row per record; override to gather or annotate rows."""
+        for line, data in table.rows:
+            if "_malformed" not in data:
+                data = self.annotate(file, data)
+            yield RawRow(file.record_kind, file.path.name, line, data)
+
+    def annotate(self, file: LandingFile, data: dict[str, Any]) -> dict[str, Any]:
+        """Add what the file says about every row (Mailchimp's list status); default: nothing."""
+        return data

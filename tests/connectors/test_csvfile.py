@@ -1,0 +1,53 @@
+"""The shared single-file CSV reader: encodings, header check up front, lineage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.landing import file_facts, read_file
+from tests.connectors.helpers import delivery, refused, rows_of, write
+
+HEADER = "id,object,date,voucher_code,customer_source_id"
+
+
+def test_a_bom_is_not_part_of_the_first_column(tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "coupon_redemptions_2024-05-01.csv", f"\ufeff{HEADER}\nr1,redemption,,X,\n"
+    )
+    (row,) = rows_of(file)
+    assert row.data["id"] == "r1"  # not "\ufeffid"
+    assert file_facts(file).encoding == "utf-8-sig"
+
+
+def test_windows_1252_is_read_and_recorded(tmp_path: Path) -> None:
+    text = f"{HEADER}\r\nr1,redemption,,X,Jürgen Weiß\r\n"
+    file = write(tmp_path / "coupon_redemptions_2024-05-01.csv", text, "cp1252")
+    (row,) = rows_of(file)
+    assert row.data["customer_source_id"] == "Jürgen Weiß"
+    facts = file_facts(file)
+    assert facts.encoding == "cp1252"
+    assert facts.notes == ("not UTF-8 (byte 0xFC at line 2); read as Windows-1252",)
+
+
+def test_a_bad_byte_at_the_end_refuses_the_file_before_any_row(tmp_path: Path) -> None:
+    rows = "".join(f"r{i},redemption,,X,\n" for i in range(50))
+    path = tmp_path / "coupon_redemptions_2024-05-01.csv"
+    path.write_bytes(f"{HEADER}\n{rows}".encode() + b"\x00\x00binary tail\n")
+    error = refused(delivery(path))
+    assert error.reason == "NUL bytes: binary data or UTF-16, not a text export"
+    assert error.line == 52
+
+
+def test_nothing_is_read_until_the_first_next(tmp_path: Path) -> None:
+    path = tmp_path / "coupon_redemptions_2024-05-01.csv"
+    file = write(path, "wrong,header\n")
+    chunks = read_file(file)  # no error yet: the reader is lazy
+    path.write_text(f"{HEADER}\nr1,redemption,,X,\n")
+    assert [len(c) for c in chunks] == [1]
+
+
+def test_malformed_rows_are_not_annotated(tmp_path: Path) -> None:
+    text = "LEID,Email Address,LAST_CHANGED\n1,a@b.de,\n2\n"
+    ok, broken = rows_of(write(tmp_path / "newsletter_cleaned_2024-05-01.csv", text))
+    assert ok.data["_status"] == "cleaned"
+    assert broken.data == {"_malformed": "1 fields where the header has 3", "_raw_line": "2"}
