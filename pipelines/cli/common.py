@@ -13,7 +13,7 @@ from pipelines.settings import LANDING_ENV, WAREHOUSE_ENV
 from schemas.errors import KundenstammError
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # one line per error, never wrapped
 state: dict[str, bool] = {"debug": False}
 
 

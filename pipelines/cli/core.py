@@ -22,13 +22,21 @@ from pipelines.cli.common import (
     export_app,
 )
 from pipelines.settings import resolve_landing, resolve_warehouse
+from schemas.errors import KundenstammError
 
 
 def _run_flow(
     landing: Path, warehouse_url: str, wait_seconds: float, **selection: Any
 ) -> dict[str, Any]:
     from pipelines.flow import consolidate
+    from pipelines.selection import DeliverySelection
 
+    # Checked here too, so bad input is one clear line instead of a failed flow run.
+    if not landing.is_dir():
+        raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
+    DeliverySelection.checked(
+        selection.get("sources"), selection.get("since"), selection.get("until")
+    )
     summary: dict[str, Any] = consolidate(
         landing=landing, warehouse_url=warehouse_url, wait_seconds=wait_seconds, **selection
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -98,3 +99,17 @@ def quarantine_show(
 
     with _session(warehouse) as session:
         console.print_json(json.dumps(quarantine_row(session, quarantine_id), default=str))
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("report.html"),
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the data-quality report: one self-contained HTML file with charts."""
+    from pipelines.quality import write_quality_report
+
+    figures = write_quality_report(resolve_warehouse(warehouse), out)
+    console.print(
+        f"wrote {out}: {figures.customers} customers, {len(figures.rows_per_source)} sources"
+    )

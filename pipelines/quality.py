@@ -1,0 +1,51 @@
+"""Write the data-quality report of a warehouse (HTML) and its markdown summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from matching.settings import default_settings
+from pipelines.dq_report import write_report
+from warehouse.engine import engine_for, session_factory
+from warehouse.quality import QualityFigures, quality_figures
+
+
+def figures_of(warehouse_url: str) -> QualityFigures:
+    with session_factory(engine_for(warehouse_url))() as session:
+        return quality_figures(session)
+
+
+def write_quality_report(warehouse_url: str, out: Path) -> QualityFigures:
+    """Render the report for the warehouse as it is now; returns the figures it shows."""
+    figures = figures_of(warehouse_url)
+    settings = default_settings()
+    write_report(
+        figures,
+        out,
+        review_threshold=settings.review_threshold,
+        link_threshold=settings.link_threshold,
+        generated=datetime.now(UTC),
+    )
+    return figures
+
+
+def quality_markdown(figures: QualityFigures) -> str:
+    """The report's key figures as markdown, for the run's Prefect artifact."""
+    lines = [
+        "# Data quality",
+        "",
+        f"{figures.customers} active customers; {len(figures.review_scores)} review items pending.",
+        "",
+        "| source | read | loaded | quarantined | duplicate | skipped | suppressed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for source, c in figures.rows_per_source.items():
+        lines.append(
+            f"| {source} | {c['read']} | {c['loaded']} | {c['quarantined']} | {c['duplicate']} "
+            f"| {c['skipped']} | {c['suppressed']} |"
+        )
+    if figures.quarantine_reasons:
+        lines += ["", "Most frequent quarantine reasons:", ""]
+        lines += [f"- {s}: {r} ({n})" for s, r, n in figures.quarantine_reasons[:10]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,132 @@
+"""Data-quality figures for the report: counts and shares only, never personal values."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warehouse.models import (
+    Customer,
+    CustomerLink,
+    IdentityEvent,
+    IngestedFile,
+    MatchReview,
+    PipelineRun,
+    SourceRecord,
+)
+from warehouse.queries import quarantine_reasons
+
+COMPLETENESS_FIELDS: tuple[str, ...] = (
+    "first_name", "last_name", "birth_date", "email", "phone", "street", "postal_code", "city",
+)  # fmt: skip
+ROW_OUTCOMES: tuple[str, ...] = ("loaded", "quarantined", "duplicate", "skipped", "suppressed")
+
+
+@dataclass
+class QualityFigures:
+    rows_per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    completeness: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> field
+    quarantine_reasons: list[tuple[str, str, int]] = field(default_factory=list)
+    link_scores: list[float] = field(default_factory=list)  # auto links
+    review_scores: list[float] = field(default_factory=list)  # pending review items
+    cluster_sizes: dict[int, int] = field(default_factory=dict)  # records per customer -> n
+    overlap: dict[tuple[str, str], int] = field(default_factory=dict)  # customers sharing both
+    customers_per_source: dict[str, int] = field(default_factory=dict)
+    identity_events: dict[int, dict[str, int]] = field(default_factory=dict)  # run -> kind -> n
+    runs: int = 0
+    customers: int = 0
+
+
+def quality_figures(session: Session) -> QualityFigures:
+    figures = QualityFigures()
+    _rows(session, figures)
+    _completeness(session, figures)
+    figures.quarantine_reasons = quarantine_reasons(session)
+    figures.link_scores = [
+        float(s or 0.0)
+        for s in session.scalars(
+            select(CustomerLink.score).where(
+                CustomerLink.method == "auto", CustomerLink.score.is_not(None)
+            )
+        )
+    ]
+    figures.review_scores = [
+        float(s)
+        for s in session.scalars(select(MatchReview.score).where(MatchReview.status == "pending"))
+    ]
+    sizes = session.execute(
+        select(Customer.record_count, func.count())
+        .where(Customer.status == "active")
+        .group_by(Customer.record_count)
+    )
+    figures.cluster_sizes = {int(size): int(n) for size, n in sizes}
+    figures.customers = sum(figures.cluster_sizes.values())
+    _overlap(session, figures)
+    events = session.execute(
+        select(IdentityEvent.run_id, IdentityEvent.kind, func.count()).group_by(
+            IdentityEvent.run_id, IdentityEvent.kind
+        )
+    )
+    for run_id, kind, n in events:
+        figures.identity_events.setdefault(int(run_id), {})[kind] = int(n)
+    figures.runs = session.scalar(select(func.count()).select_from(PipelineRun)) or 0
+    return figures
+
+
+def _rows(session: Session, figures: QualityFigures) -> None:
+    rows = session.execute(
+        select(
+            IngestedFile.record_kind,
+            func.sum(IngestedFile.rows_read),
+            func.sum(IngestedFile.rows_loaded),
+            func.sum(IngestedFile.rows_quarantined),
+            func.sum(IngestedFile.rows_duplicate),
+            func.sum(IngestedFile.rows_skipped),
+            func.sum(IngestedFile.rows_suppressed),
+        )
+        .where(IngestedFile.status == "loaded")
+        .group_by(IngestedFile.record_kind)
+        .order_by(IngestedFile.record_kind)
+    )
+    for kind, read, *outcomes in rows:
+        figures.rows_per_source[kind] = {
+            "read": int(read or 0),
+            **{name: int(n or 0) for name, n in zip(ROW_OUTCOMES, outcomes, strict=True)},
+        }
+
+
+def _completeness(session: Session, figures: QualityFigures) -> None:
+    columns = [getattr(SourceRecord, name) for name in COMPLETENESS_FIELDS]
+    rows = session.execute(
+        select(SourceRecord.source, func.count(), *(func.count(c) for c in columns))
+        .where(SourceRecord.has_identity.is_(True))
+        .group_by(SourceRecord.source)
+        .order_by(SourceRecord.source)
+    )
+    for source, total, *filled in rows:
+        figures.completeness[source] = {
+            name: round(int(n) / int(total), 4) if total else 0.0
+            for name, n in zip(COMPLETENESS_FIELDS, filled, strict=True)
+        }
+
+
+def _overlap(session: Session, figures: QualityFigures) -> None:
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    rows = session.execute(
+        select(CustomerLink.customer_id, SourceRecord.source)
+        .join(SourceRecord, SourceRecord.id == CustomerLink.source_record_id)
+        .distinct()
+    )
+    for customer_id, source in rows:
+        sources_of[customer_id].add(source)
+    pairs: Counter[tuple[str, str]] = Counter()
+    singles: Counter[str] = Counter()
+    for sources in sources_of.values():
+        singles.update(sources)
+        pairs.update(combinations(sorted(sources), 2))
+    figures.overlap = dict(sorted(pairs.items()))
+    figures.customers_per_source = dict(sorted(singles.items()))
