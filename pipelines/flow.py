@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from connectors.base import LandingFile
 from connectors.landing import discover
 from pipelines.match import match_and_publish
+from pipelines.quality import quality_markdown, write_quality_report
 from pipelines.selection import DeliverySelection
-from pipelines.settings import resolve_landing, resolve_warehouse
+from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
 from pipelines.stage import StageOutcome, stage_delivery
 from schemas.errors import KundenstammError
 from warehouse.engine import engine_for, session_factory
@@ -105,6 +106,19 @@ def summarize(
     }
 
 
+@task(cache_policy=NO_CACHE)
+def publish_quality_report(warehouse_url: str, run_id: int, report_dir: Path) -> Path:
+    """The run's data-quality report as an HTML file and a markdown artifact."""
+    out = report_dir / f"quality-run-{run_id:06d}.html"
+    figures = write_quality_report(warehouse_url, out)
+    create_markdown_artifact(
+        key="consolidate-quality",
+        markdown=quality_markdown(figures) + f"\nFull report: `{out}`\n",
+        description=f"Data quality after run {run_id}",
+    )
+    return out
+
+
 @flow(name="consolidate")
 def consolidate(
     landing: Path | None = None,
@@ -114,6 +128,7 @@ def consolidate(
     since: date | None = None,
     until: date | None = None,
     reprocess: bool = False,
+    report_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Consolidate the landing folder's deliveries into the warehouse; returns the run report.
 
@@ -121,7 +136,8 @@ def consolidate(
     then the defaults (./landing, sqlite:///kundenstamm.db), so a deployment is configured by
     env. `sources` (record or file kinds) and `since` / `until` (export days, inclusive) select
     deliveries; `reprocess` reads selected deliveries again even if they were loaded before
-    (a backfill): unchanged rows count as duplicates, so a backfill is idempotent.
+    (a backfill): unchanged rows count as duplicates, so a backfill is idempotent. The
+    data-quality report goes to `report_dir` (KUNDENSTAMM_REPORT_DIR, default ./reports).
     """
     logger = get_run_logger()
     landing = resolve_landing(landing)
@@ -155,6 +171,9 @@ def consolidate(
         summary["rows"]["duplicate"],
         summary["rows"]["skipped"],
         summary["customers"],
+    )
+    summary["report"] = str(
+        publish_quality_report(warehouse_url, run_id, resolve_report_dir(report_dir))
     )
     create_table_artifact(
         key="consolidate-rows",

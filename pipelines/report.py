@@ -35,3 +35,5 @@ def print_run_summary(console: Console, summary: dict[str, Any]) -> None:
         f"links: {warehouse['links']}; reviews pending: {summary['reviews_pending']}; "
         f"took {summary.get('seconds', '?')} s"
     )
+    if "report" in summary:
+        console.print(f"data-quality report: {summary['report']}")

@@ -134,7 +134,7 @@ def demo(
     console.print(f"generated {landing} for {people} people over {days} days (seed {seed})")
     del report
     warehouse_url = f"sqlite:///{database}"
-    summary = _run_flow(landing, warehouse_url, 0.0)
+    summary = _run_flow(landing, warehouse_url, 0.0, report_dir=workdir / "reports")
     _print_summary(summary, as_json=False)
     metrics = evaluate_warehouse(warehouse_url, truth)
     console.print(

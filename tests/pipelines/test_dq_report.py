@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipelines.demo.generator import generate_landing
+from pipelines.flow import consolidate
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+REQUIRE_BROWSER = os.environ.get("KUNDENSTAMM_REQUIRE_BROWSER") == "1"
+CHART_IDS = (
+    "chart-rows", "chart-completeness", "chart-quarantine", "chart-scores", "chart-clusters",
+    "chart-overlap", "chart-events",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not (CHROMIUM and CHROMEDRIVER):
+        if REQUIRE_BROWSER:
+            pytest.fail("chromium and chromedriver are required (KUNDENSTAMM_REQUIRE_BROWSER=1)")
+        pytest.skip("chromium / chromedriver not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _ink(png: bytes) -> tuple[float, int]:
+    """Share of non-white pixels and the number of distinct colours of a screenshot."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    pixels = list(image.getdata())
+    inked = sum(1 for r, g, b in pixels if min(r, g, b) < 235)
+    return inked / len(pixels), len(set(pixels))
+
+
+def test_the_run_report_shows_every_chart_in_a_browser(tmp_path: Path, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+
+    assert isinstance(browser, WebDriver)
+    landing = tmp_path / "landing"
+    generate_landing(landing, tmp_path / "truth.csv", people=150, days=2, seed=7)
+    summary = consolidate(landing=landing, warehouse_url=f"sqlite:///{tmp_path / 'w.db'}")
+    assert summary["rows"]["quarantined"] > 0  # every chart has something to show
+    report = Path(summary["report"])
+    html = report.read_text(encoding="utf-8")
+    assert not re.search(r'(src|href)="https?:', html), "the report must open offline"
+
+    browser.get(report.as_uri())
+    for chart_id in CHART_IDS:
+        element = browser.find_element(By.ID, chart_id)
+        assert element.size["width"] > 300 and element.size["height"] > 150, chart_id
+        browser.execute_script("arguments[0].scrollIntoView();", element)
+        share, colours = _ink(element.screenshot_as_png)
+        assert share > 0.02 and colours > 8, f"{chart_id} looks blank ({share:.3f}, {colours})"
