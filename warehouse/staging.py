@@ -74,7 +74,13 @@ class FileCounts:
 
     def add(self, other: FileCounts) -> None:
         for name in (
-            "read", "inserted", "updated", "quarantined", "duplicate", "skipped", "suppressed"
+            "read",
+            "inserted",
+            "updated",
+            "quarantined",
+            "duplicate",
+            "skipped",
+            "suppressed",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.skip_reasons.update(other.skip_reasons)
@@ -170,6 +176,18 @@ class FileStager:
         else:
             manifest.run_id = run_id
             manifest.processed_at = datetime.now(UTC)
+        # Read again (a backfill): rows already in quarantine from this file stay as they are.
+        self._in_quarantine: set[tuple[int, str | None]] = (
+            set(
+                session.execute(
+                    select(Quarantine.line, Quarantine.member).where(
+                        Quarantine.file_id == manifest.id
+                    )
+                ).tuples()
+            )
+            if manifest.id is not None
+            else set()
+        )
         self._file = manifest
         self._suppressions = suppressions
         session.flush()
@@ -190,6 +208,8 @@ class FileStager:
             self.counts.suppressed += 1
             return
         self.counts.quarantined += 1
+        if (lineage.line, lineage.member) in self._in_quarantine:
+            return
         self._quarantined.append(
             {
                 "run_id": self._run_id,
@@ -257,10 +277,10 @@ class FileStager:
             if known_digest == digest:
                 self.counts.duplicate += 1
                 continue
-            self.counts.updated += 1
             if day < known_from:  # an older export arrived late: it is history, not current
                 late.append(self._version_values(record_id, values, valid_to=known_from))
                 continue
+            self.counts.updated += 1
             del values["first_run_id"]
             changed[record_id] = (parsed, values)
         if inserts:
@@ -269,6 +289,7 @@ class FileStager:
                 inserts,
             ).all()
             self._write_children(list(zip(ids, inserted_rows, strict=True)))
+        late = self._new_versions(late)
         if late:
             self._session.execute(insert(SourceRecordVersion), late)
         if changed:
@@ -283,6 +304,26 @@ class FileStager:
                 [{"id": rid, **values} for rid, (_, values) in changed.items()],
             )
             self._write_children([(rid, parsed) for rid, (parsed, _) in changed.items()])
+
+    def _new_versions(self, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Late versions not already in the history; the rest are duplicates (a backfill)."""
+        if not versions:
+            return []
+        known: set[tuple[int, str]] = set()
+        record_ids = sorted({v["source_record_id"] for v in versions})
+        for start in range(0, len(record_ids), _KEY_BATCH):
+            rows = self._session.execute(
+                select(
+                    SourceRecordVersion.source_record_id, SourceRecordVersion.content_hash
+                ).where(
+                    SourceRecordVersion.source_record_id.in_(record_ids[start : start + _KEY_BATCH])
+                )
+            )
+            known.update((rid, digest) for rid, digest in rows)
+        fresh = [v for v in versions if (v["source_record_id"], v["content_hash"]) not in known]
+        self.counts.duplicate += len(versions) - len(fresh)
+        self.counts.updated += len(fresh)
+        return fresh
 
     def _archive_current(self, record_ids: list[int], *, valid_to: date) -> None:
         """Copy the current versions of these records into the history before they change."""
