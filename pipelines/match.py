@@ -61,9 +61,7 @@ def _link_evidence(
     for left, right in constraints.must_link:
         if left in clusters and clusters.get(left) == clusters.get(right):
             for record, partner in ((left, right), (right, left)):
-                manual.setdefault(
-                    record, LinkEvidence("manual", None, {"partner": keys[partner]})
-                )
+                manual.setdefault(record, LinkEvidence("manual", None, {"partner": keys[partner]}))
     pairs = result.pairs
     best: dict[int, tuple[float, int, dict[str, Any]]] = {}
     reviews: list[tuple[int, int, float, dict[str, Any]]] = []
