@@ -18,7 +18,13 @@ from pipelines.match import match_and_publish
 from pipelines.quality import quality_markdown, write_quality_report
 from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
-from pipelines.stage import StageOutcome, stage_delivery
+from pipelines.stage import (
+    ParsedDelivery,
+    StageOutcome,
+    needs_loading,
+    parse_delivery,
+    stage_delivery,
+)
 from schemas.errors import KundenstammError
 from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
@@ -45,11 +51,65 @@ def begin_run(warehouse_url: str, landing: Path) -> int:
 
 @task(cache_policy=NO_CACHE)
 def stage_file(
-    warehouse_url: str, run_id: int, landing: Path, file: LandingFile, reprocess: bool
+    warehouse_url: str,
+    run_id: int,
+    landing: Path,
+    file: LandingFile,
+    reprocess: bool,
+    parsed: ParsedDelivery | None = None,
 ) -> StageOutcome:
     """One delivery in one transaction: a crash leaves the whole file staged or none of it."""
     with session_factory(engine_for(warehouse_url)).begin() as session:
-        return stage_delivery(session, run_id, landing, file, reprocess=reprocess)
+        return stage_delivery(session, run_id, landing, file, reprocess=reprocess, parsed=parsed)
+
+
+@task(cache_policy=NO_CACHE)
+def deliveries_to_read(
+    warehouse_url: str, landing: Path, files: list[LandingFile], reprocess: bool
+) -> list[bool]:
+    """Which deliveries are new (or to be re-read): only those go to the parallel readers."""
+    with session_factory(engine_for(warehouse_url))() as session:
+        return [needs_loading(session, landing, f, reprocess=reprocess) for f in files]
+
+
+@task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def read_and_validate(file: LandingFile) -> ParsedDelivery:
+    """Read and validate one delivery on a worker; no database access."""
+    return parse_delivery(file)
+
+
+def stage_all(
+    warehouse_url: str,
+    run_id: int,
+    landing: Path,
+    files: list[LandingFile],
+    reprocess: bool,
+    parallel_reads: bool,
+) -> list[StageOutcome]:
+    """Stage deliveries in export-day order (a record's versions must arrive in order).
+
+    With `parallel_reads` the reading and validation of all new deliveries is submitted to
+    the task runner at once (Dask workers) and only the loading stays sequential.
+    """
+    if not parallel_reads:
+        return [stage_file(warehouse_url, run_id, landing, f, reprocess) for f in files]
+    wanted = deliveries_to_read(warehouse_url, landing, files, reprocess)
+    futures = {
+        i: read_and_validate.submit(f)
+        for i, (f, w) in enumerate(zip(files, wanted, strict=True))
+        if w
+    }
+    return [
+        stage_file(
+            warehouse_url,
+            run_id,
+            landing,
+            f,
+            reprocess,
+            futures.pop(i).result() if i in futures else None,
+        )
+        for i, f in enumerate(files)
+    ]
 
 
 @task(cache_policy=NO_CACHE)
@@ -129,6 +189,7 @@ def consolidate(
     until: date | None = None,
     reprocess: bool = False,
     report_dir: Path | None = None,
+    parallel_reads: bool = False,
 ) -> dict[str, Any]:
     """Consolidate the landing folder's deliveries into the warehouse; returns the run report.
 
@@ -138,6 +199,7 @@ def consolidate(
     deliveries; `reprocess` reads selected deliveries again even if they were loaded before
     (a backfill): unchanged rows count as duplicates, so a backfill is idempotent. The
     data-quality report goes to `report_dir` (KUNDENSTAMM_REPORT_DIR, default ./reports).
+    `parallel_reads` reads and validates deliveries in parallel on the task runner (Dask).
     """
     logger = get_run_logger()
     landing = resolve_landing(landing)
@@ -151,7 +213,7 @@ def consolidate(
         run_id = begin_run(warehouse_url, landing)
         try:
             files, unrecognized = discover_deliveries(landing, selection)
-            outcomes = [stage_file(warehouse_url, run_id, landing, f, reprocess) for f in files]
+            outcomes = stage_all(warehouse_url, run_id, landing, files, reprocess, parallel_reads)
             published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id)
             with session_factory(engine)() as session:
                 totals = warehouse_totals(session)

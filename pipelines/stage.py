@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from connectors.base import LandingFile
+from connectors.base import LandingFile, RawRow
 from connectors.landing import file_facts, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
 from schemas.parse import parse_row
+from schemas.records import ParsedRow
 from warehouse.privacy import load_suppressions
 from warehouse.staging import (
     Delivery,
@@ -36,27 +39,53 @@ class StageOutcome:
     reason: str | None = None
 
 
-def stage_delivery(
-    session: Session,
-    run_id: int,
-    landing: Path,
-    file: LandingFile,
-    *,
-    reprocess: bool = False,
-    chunksize: int = 10_000,
-) -> StageOutcome:
-    """Stage a delivery in the caller's transaction; a rejected file is noted and left whole.
+@dataclass(frozen=True)
+class RowOutcome:
+    """One row after validation: loaded (with its parsed row), quarantined or skipped."""
 
-    A delivery loaded before is skipped as unchanged, unless `reprocess` (a backfill) asks
-    for it to be read again into its existing manifest entry.
-    """
-    relative = file.path.relative_to(landing).as_posix()
+    kind: Literal["loaded", "quarantined", "skipped"]
+    lineage: Lineage
+    parsed: ParsedRow | None = None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedDelivery:
+    """A delivery read and validated away from the warehouse (a parallel worker's result)."""
+
+    chunks: list[list[RowOutcome]]
+    reason: str | None = None  # set when the delivery is rejected whole
+
+
+def _outcome(row: RawRow) -> RowOutcome:
+    lineage = Lineage(line=row.line, member=row.member, raw=row.data)
     try:
-        facts = file_facts(file)
+        return RowOutcome("loaded", lineage, parsed=parse_row(row.source, row.data))
+    except RowRejected as exc:
+        return RowOutcome("quarantined", lineage, reasons=tuple(exc.reasons))
+    except RowSkipped as exc:
+        return RowOutcome("skipped", lineage, reasons=(exc.reason,))
+
+
+def parse_rows(file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RowOutcome]]:
+    """Validate a delivery chunk by chunk; raises SourceFormatError before the first chunk."""
+    for chunk in read_file(file, chunksize=chunksize):
+        yield [_outcome(row) for row in chunk]
+
+
+def parse_delivery(file: LandingFile, *, chunksize: int = 10_000) -> ParsedDelivery:
+    """The whole delivery validated in memory: what a parallel reader hands back."""
+    try:
+        return ParsedDelivery(list(parse_rows(file, chunksize=chunksize)))
     except SourceFormatError as exc:
-        return _reject(session, run_id, relative, file, None, exc.reason)
-    delivery = Delivery(
-        path=relative,
+        return ParsedDelivery([], exc.reason)
+
+
+def delivery_of(landing: Path, file: LandingFile) -> Delivery:
+    """The manifest facts of a delivery; raises SourceFormatError for undecodable bytes."""
+    facts = file_facts(file)
+    return Delivery(
+        path=file.path.relative_to(landing).as_posix(),
         sha256=facts.sha256,
         file_kind=file.file_kind,
         record_kind=file.record_kind,
@@ -64,9 +93,45 @@ def stage_delivery(
         encoding=facts.encoding,
         size_bytes=facts.size_bytes,
     )
-    loaded_before = loaded_manifest(session, relative, facts.sha256)
+
+
+def needs_loading(session: Session, landing: Path, file: LandingFile, *, reprocess: bool) -> bool:
+    """False for a delivery loaded before (same name, same bytes), unless reprocessing."""
+    if reprocess:
+        return True
+    try:
+        delivery = delivery_of(landing, file)
+    except SourceFormatError:
+        return True  # staging reports the rejection
+    return loaded_manifest(session, delivery.path, delivery.sha256) is None
+
+
+def stage_delivery(
+    session: Session,
+    run_id: int,
+    landing: Path,
+    file: LandingFile,
+    *,
+    reprocess: bool = False,
+    parsed: ParsedDelivery | None = None,
+    chunksize: int = 10_000,
+) -> StageOutcome:
+    """Stage a delivery in the caller's transaction; a rejected file is noted and left whole.
+
+    A delivery loaded before is skipped as unchanged, unless `reprocess` (a backfill) asks
+    for it to be read again into its existing manifest entry. Rows are validated here,
+    streaming chunk by chunk, unless a parallel reader already did it (`parsed`).
+    """
+    relative = file.path.relative_to(landing).as_posix()
+    try:
+        delivery = delivery_of(landing, file)
+    except SourceFormatError as exc:
+        return _reject(session, run_id, relative, file, None, exc.reason)
+    loaded_before = loaded_manifest(session, relative, delivery.sha256)
     if loaded_before is not None and not reprocess:
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
+    if parsed is not None and parsed.reason is not None:
+        return _reject(session, run_id, relative, file, delivery, parsed.reason)
     stager = FileStager(
         session,
         run_id,
@@ -74,16 +139,16 @@ def stage_delivery(
         manifest=loaded_before,
         suppressions=load_suppressions(session),
     )
+    chunks = iter(parsed.chunks) if parsed is not None else parse_rows(file, chunksize=chunksize)
     try:
-        for chunk in read_file(file, chunksize=chunksize):
-            for row in chunk:
-                lineage = Lineage(line=row.line, member=row.member, raw=row.data)
-                try:
-                    stager.loaded(parse_row(row.source, row.data), lineage)
-                except RowRejected as exc:
-                    stager.quarantined(exc.reasons, lineage)
-                except RowSkipped as exc:
-                    stager.skipped(exc.reason)
+        for chunk in chunks:
+            for outcome in chunk:
+                if outcome.kind == "loaded" and outcome.parsed is not None:
+                    stager.loaded(outcome.parsed, outcome.lineage)
+                elif outcome.kind == "quarantined":
+                    stager.quarantined(outcome.reasons, outcome.lineage)
+                else:
+                    stager.skipped(outcome.reasons[0])
             stager.flush()
     except SourceFormatError as exc:
         session.rollback()

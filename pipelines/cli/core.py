@@ -21,14 +21,21 @@ from pipelines.cli.common import (
     console,
     export_app,
 )
+from pipelines.runners import TaskRunnerName
 from pipelines.settings import resolve_landing, resolve_warehouse
 from schemas.errors import KundenstammError
 
 
 def _run_flow(
-    landing: Path, warehouse_url: str, wait_seconds: float, **selection: Any
+    landing: Path,
+    warehouse_url: str,
+    wait_seconds: float,
+    *,
+    task_runner: TaskRunnerName = "threads",
+    dask_address: str | None = None,
+    **selection: Any,
 ) -> dict[str, Any]:
-    from pipelines.flow import consolidate
+    from pipelines.runners import consolidate_with
     from pipelines.selection import DeliverySelection
 
     # Checked here too, so bad input is one clear line instead of a failed flow run.
@@ -37,10 +44,21 @@ def _run_flow(
     DeliverySelection.checked(
         selection.get("sources"), selection.get("since"), selection.get("until")
     )
-    summary: dict[str, Any] = consolidate(
-        landing=landing, warehouse_url=warehouse_url, wait_seconds=wait_seconds, **selection
+    flow, runner_parameters = consolidate_with(task_runner, dask_address)
+    summary: dict[str, Any] = flow(
+        landing=landing,
+        warehouse_url=warehouse_url,
+        wait_seconds=wait_seconds,
+        **selection,
+        **runner_parameters,
     )
     return summary
+
+
+def _runner(name: str) -> TaskRunnerName:
+    if name not in ("threads", "dask"):
+        raise KundenstammError(f"--task-runner {name!r}: choose threads or dask")
+    return "dask" if name == "dask" else "threads"
 
 
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
@@ -52,6 +70,19 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
         print_run_summary(console, summary)
 
 
+RunnerOption = Annotated[
+    str,
+    typer.Option(
+        "--task-runner",
+        help="threads (this process) or dask (parallel reads on a Dask cluster).",
+    ),
+]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address", help="tcp://host:port of a running Dask scheduler; default: a local one."
+    ),
+]
 SourceOption = Annotated[
     list[str] | None,
     typer.Option("--source", help="Only this record or file kind (repeatable)."),
@@ -64,11 +95,18 @@ def run(
     warehouse: WarehouseOption = None,
     source: SourceOption = None,
     wait: WaitOption = 0.0,
+    task_runner: RunnerOption = "threads",
+    dask_address: DaskAddressOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Consolidate every new delivery of the landing folder into the warehouse."""
     summary = _run_flow(
-        resolve_landing(landing), resolve_warehouse(warehouse), wait, sources=source
+        resolve_landing(landing),
+        resolve_warehouse(warehouse),
+        wait,
+        task_runner=_runner(task_runner),
+        dask_address=dask_address,
+        sources=source,
     )
     _print_summary(summary, as_json)
 
@@ -86,6 +124,8 @@ def backfill(
     warehouse: WarehouseOption = None,
     source: SourceOption = None,
     wait: WaitOption = 0.0,
+    task_runner: RunnerOption = "threads",
+    dask_address: DaskAddressOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Re-process the deliveries of these export days, even if loaded before.
@@ -97,6 +137,8 @@ def backfill(
         resolve_landing(landing),
         resolve_warehouse(warehouse),
         wait,
+        task_runner=_runner(task_runner),
+        dask_address=dask_address,
         sources=source,
         since=from_day.date(),
         until=to_day.date(),
