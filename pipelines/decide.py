@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pipelines.config import load_config
 from pipelines.match import match_and_publish
 from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
@@ -47,6 +48,9 @@ def apply_decision(
         counts,
     ):
         decide(session)
-        summary, _ = match_and_publish(session, run_id)
+        config = load_config()
+        summary, _ = match_and_publish(
+            session, run_id, config.match_settings(), config.survivorship
+        )
         counts.update(asdict(summary))
     return summary

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from connectors.base import LandingFile
 from connectors.landing import discover
+from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
 from pipelines.quality import quality_markdown, write_quality_report
 from pipelines.selection import DeliverySelection
@@ -114,11 +115,11 @@ def stage_all(
 
 @task(cache_policy=NO_CACHE)
 def match_and_build_golden(
-    warehouse_url: str, run_id: int
+    warehouse_url: str, run_id: int, config: ProjectConfig
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Match and publish in one transaction: readers see the old partition or the new one."""
     with session_factory(engine_for(warehouse_url)).begin() as session:
-        return match_and_publish(session, run_id)
+        return match_and_publish(session, run_id, config.match_settings(), config.survivorship)
 
 
 @task(cache_policy=NO_CACHE)
@@ -193,18 +194,21 @@ def consolidate(
 ) -> dict[str, Any]:
     """Consolidate the landing folder's deliveries into the warehouse; returns the run report.
 
-    Unset `landing` / `warehouse_url` come from KUNDENSTAMM_LANDING / KUNDENSTAMM_WAREHOUSE_URL,
-    then the defaults (./landing, sqlite:///kundenstamm.db), so a deployment is configured by
-    env. `sources` (record or file kinds) and `since` / `until` (export days, inclusive) select
-    deliveries; `reprocess` reads selected deliveries again even if they were loaded before
-    (a backfill): unchanged rows count as duplicates, so a backfill is idempotent. The
-    data-quality report goes to `report_dir` (KUNDENSTAMM_REPORT_DIR, default ./reports).
-    `parallel_reads` reads and validates deliveries in parallel on the task runner (Dask).
+    Matching overrides and survivorship rules come from the config file (`kundenstamm.toml`
+    or KUNDENSTAMM_CONFIG). Unset `landing` / `warehouse_url` come from KUNDENSTAMM_LANDING /
+    KUNDENSTAMM_WAREHOUSE_URL, then the defaults (./landing, sqlite:///kundenstamm.db), so a
+    deployment is configured by env. `sources` (record or file kinds) and `since` / `until`
+    (export days, inclusive) select deliveries; `reprocess` reads selected deliveries again
+    even if they were loaded before (a backfill): unchanged rows count as duplicates, so a
+    backfill is idempotent. The data-quality report goes to `report_dir`
+    (KUNDENSTAMM_REPORT_DIR, default ./reports). `parallel_reads` reads and validates
+    deliveries in parallel on the task runner (Dask).
     """
     logger = get_run_logger()
     landing = resolve_landing(landing)
     warehouse_url = resolve_warehouse(warehouse_url)
     selection = DeliverySelection.checked(sources, since, until)
+    config = load_config()
     started = time.monotonic()
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
@@ -214,7 +218,7 @@ def consolidate(
         try:
             files, unrecognized = discover_deliveries(landing, selection)
             outcomes = stage_all(warehouse_url, run_id, landing, files, reprocess, parallel_reads)
-            published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id)
+            published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id, config)
             with session_factory(engine)() as session:
                 totals = warehouse_totals(session)
             summary = summarize(outcomes, unrecognized, published, pairs_per_rule, totals)

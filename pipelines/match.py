@@ -10,11 +10,15 @@ from sqlalchemy.orm import Session
 from matching.linker import LinkResult, link_records
 from matching.settings import MatchSettings
 from warehouse.decisions import Constraints, load_constraints
+from warehouse.golden import SurvivorshipPolicy
 from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
 
 
 def match_and_publish(
-    session: Session, run_id: int, settings: MatchSettings | None = None
+    session: Session,
+    run_id: int,
+    settings: MatchSettings | None = None,
+    policy: SurvivorshipPolicy | None = None,
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Re-match the warehouse's records and write customers, links and reviews.
 
@@ -40,7 +44,7 @@ def match_and_publish(
             )
         )
     links, reviews = _link_evidence(records, result, clusters, constraints)
-    summary = publish_partition(session, run_id, records, clusters, links, reviews)
+    summary = publish_partition(session, run_id, records, clusters, links, reviews, policy)
     return summary, dict(result.pairs_per_rule) if result is not None else {}
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from warehouse.golden import ATTRIBUTE_GROUPS, build_golden
+from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
 from warehouse.models import Customer, CustomerLink, MatchReview, SourceRecord
 
@@ -38,6 +38,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "city",
     "country",
     "identifiers",
+    "quality_flags",
     "updated_at",
 )
 GOLDEN_FIELDS: tuple[str, ...] = tuple(f for group in ATTRIBUTE_GROUPS.values() for f in group)
@@ -72,6 +73,7 @@ def identity_frame(session: Session) -> pd.DataFrame:
     ).all()
     frame = pd.DataFrame(rows, columns=["id", *MATCH_COLUMNS]).set_index("id")
     frame["identifiers"] = frame["identifiers"].map(lambda v: tuple(v or ()))
+    frame["quality_flags"] = frame["quality_flags"].map(lambda v: tuple(v or ()))
     return frame
 
 
@@ -82,6 +84,7 @@ def publish_partition(
     clusters: Mapping[int, int],
     links: Mapping[int, LinkEvidence],
     reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
+    policy: SurvivorshipPolicy | None = None,
 ) -> PublishSummary:
     """Apply clusters (record id -> label) to the warehouse in the caller's transaction."""
     previous = previous_links(session)
@@ -94,7 +97,7 @@ def publish_partition(
     for record_id, label in clusters.items():
         members[plan.cluster_ids[label]].append(record_id)
 
-    _write_customers(session, run_id, records, members, plan.retired)
+    _write_customers(session, run_id, records, members, plan.retired, policy)
     links_changed = _write_links(session, run_id, members, links, previous)
     write_events(session, run_id, plan)
     pending = _write_reviews(session, run_id, reviews, clusters)
@@ -115,12 +118,13 @@ def _write_customers(
     records: pd.DataFrame,
     members: Mapping[str, list[int]],
     retired: Mapping[str, str],
+    policy: SurvivorshipPolicy | None,
 ) -> None:
     existing = {c.id: c for c in session.scalars(select(Customer))}
     as_dicts = records.assign(id=records.index).to_dict("index")
     inserts: list[dict[str, Any]] = []
     for customer_id, record_ids in sorted(members.items()):
-        golden = build_golden([_clean(as_dicts[r]) for r in sorted(record_ids)])
+        golden = build_golden([_clean(as_dicts[r]) for r in sorted(record_ids)], policy)
         values = {**golden.values, "provenance": golden.provenance, "record_count": len(record_ids)}
         current = existing.get(customer_id)
         if current is None:

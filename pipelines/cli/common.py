@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from pipelines.config import CONFIG_ENV, load_config
 from pipelines.settings import LANDING_ENV, WAREHOUSE_ENV
 from schemas.errors import KundenstammError
 
@@ -51,8 +53,17 @@ app.add_typer(review_app, name="review")
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help=f"Config file [env {CONFIG_ENV}; default ./kundenstamm.toml]."
+        ),
+    ] = None,
 ) -> None:
     state["debug"] = debug
+    if config is not None:
+        os.environ[CONFIG_ENV] = str(config)  # flows and workers read it from there
+    load_config()  # a bad config file fails every command up front, with all its problems
 
 
 LandingOption = Annotated[

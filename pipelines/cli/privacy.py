@@ -103,3 +103,48 @@ def export_person(
         f"wrote {out}: customer {document['customer_id']}, {len(document['records'])} "
         f"source records, {len(document['touchpoints'])} touchpoints"
     )
+
+
+retention_app = typer.Typer(
+    help="Apply the retention limits of the config file.", no_args_is_help=True
+)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("apply")
+def retention_apply(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would go.")] = False,
+    warehouse: WarehouseOption = None,
+    wait: WaitOption = 0.0,
+) -> None:
+    """Remove quarantine payloads and past record versions older than the retention limits.
+
+    Limits come from `[retention]` in the config file (quarantine_raw_days,
+    superseded_versions_days); the defaults are 180 and 730 days.
+    """
+    from pipelines.config import load_config
+    from pipelines.decide import writer_run
+    from warehouse.retention import apply_retention
+
+    policy = load_config().retention
+    with writer_run(resolve_warehouse(warehouse), "retention", wait_seconds=wait) as (
+        session,
+        _,
+        counts,
+    ):
+        result = apply_retention(
+            session,
+            quarantine_raw_days=policy.quarantine_raw_days,
+            superseded_versions_days=policy.superseded_versions_days,
+            dry_run=dry_run,
+        )
+        counts.update(
+            quarantine_rows_expired=result.quarantine_rows_expired,
+            versions_deleted=result.versions_deleted,
+            dry_run=dry_run,
+        )
+    verb = "would expire" if dry_run else "expired"
+    console.print(
+        f"{verb} {result.quarantine_rows_expired} quarantine payloads and "
+        f"{result.versions_deleted} past record versions"
+    )

@@ -27,14 +27,16 @@ class Noise:
     email_case: float = 0.0  # J.Weiss@Web.de
     email_comma: float = 0.0  # j.weiss@web,de
     street: float = 0.0  # Straße written Str. / Strasse / str.
-    missing: float = 0.0  # an optional identity field (phone, address, email) left empty
+    # An identity field the source often lacks left empty: the order's phone, the helpdesk
+    # user's email, the 3CX phonebook name, the Mailchimp names, all but a POS card number.
+    missing: float = 0.0
     invalid: float = 0.0  # a value no validator accepts: the row belongs in quarantine
 
 
 NOISE: dict[str, Noise] = {
     # Customers type their own account data: few errors, but lazy umlauts and nicknames.
     "shop_customer": Noise(nickname=0.05, umlaut=0.07, typo=0.015, swap=0.005, case=0.03,
-                           email_case=0.06, street=0.25, missing=0.10, invalid=0.008),
+                           email_case=0.06, street=0.25, invalid=0.008),
     "shop_order": Noise(nickname=0.03, umlaut=0.05, typo=0.01, case=0.02, street=0.2,
                         missing=0.1, invalid=0.005),
     # Agents type what they hear: transliterations, "Last, First", nicknames.
@@ -42,16 +44,20 @@ NOISE: dict[str, Noise] = {
                            email_case=0.1, missing=0.3, invalid=0.01),
     "hotline_call": Noise(umlaut=0.5, typo=0.02, missing=0.55, invalid=0.005),
     "newsletter_member": Noise(nickname=0.05, umlaut=0.05, typo=0.01, case=0.03,
-                               email_case=0.08, missing=0.3, invalid=0.006),
+                               email_case=0.08, street=0.2, missing=0.3, invalid=0.006),
     "pos_receipt": Noise(umlaut=0.1, typo=0.02, street=0.5, missing=0.3, invalid=0.01),
     "coupon_redemption": Noise(umlaut=0.1, typo=0.01, email_case=0.05, invalid=0.008),
     # Temp staff typing handwriting: the worst of all.
     "postcard": Noise(nickname=0.03, umlaut=0.15, typo=0.05, swap=0.01, case=0.05,
-                      email_case=0.1, email_comma=0.03, street=0.6, missing=0.3, invalid=0.02),
+                      email_case=0.1, email_comma=0.03, street=0.6, invalid=0.02),
 }  # fmt: skip
 
-_UMLAUT_DIN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-_UMLAUT_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})  # fmt: skip
+_UMLAUT_DIN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+_UMLAUT_PLAIN = str.maketrans(
+    {"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"}
+)
 _NEIGHBOURS = {
     "a": "sq", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj",
     "i": "uo", "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o",
@@ -149,13 +155,16 @@ def email_text(email: str, rng: random.Random, noise: Noise) -> str:
     return email
 
 
-def invalid_email(email: str, rng: random.Random) -> str:
-    """An address no validator accepts: lost `@`, doubled `@`, no domain dot, blank."""
+def invalid_email(email: str, rng: random.Random, *, keep_at: bool = False) -> str:
+    """An address no validator accepts: lost `@`, doubled `@`, no domain dot, blank.
+
+    `keep_at`: only broken forms that still look like an address; a column holding either
+    an email or a card number (Voucherify `customer_source_id`) would take one without `@`
+    for a valid card number."""
     local, _, domain = email.partition("@")
-    return rng.choice(
-        (f"{local}.{domain}", f"{local}@@{domain}", f"{local}@{domain.split('.')[0]}",
-         f"{local} @{domain}", f"{local}@{domain}.")
-    )  # fmt: skip
+    forms = (f"{local}@@{domain}", f"{local}@{domain.split('.')[0]}", f"{local} @{domain}",
+             f"{local}@{domain}.", f"{local}.{domain}")  # fmt: skip
+    return rng.choice(forms[:-1] if keep_at else forms)
 
 
 def _area_length(national: str) -> int:
@@ -202,10 +211,6 @@ def phone_text(national: str, style: str) -> str:
     if style == "lost0":
         return national
     return f"0{area} {subscriber}"  # "spaced"
-
-
-def pick_style(rng: random.Random, styles: tuple[str, ...], weights: tuple[int, ...]) -> str:
-    return rng.choices(styles, weights=weights)[0]
 
 
 def truncated_phone(national: str) -> str:

@@ -76,13 +76,13 @@ def money(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
-def german_number(value: int, places: int) -> str:
-    """A fixed-point value (`value` in units of 10**-places) as `1.234,56` (DSFinV-K)."""
+def fixed_point(value: int, places: int, *, decimal: str = ",", grouping: str = ".") -> str:
+    """A value in units of 10**-places, as DSFinV-K writes it: `1.234,56` by default,
+    or with the symbols a register declares in its index.xml."""
     sign = "-" if value < 0 else ""
-    value = abs(value)
-    whole, fraction = divmod(value, 10**places)
-    grouped = f"{whole:,}".replace(",", ".")
-    return f"{sign}{grouped},{fraction:0{places}d}" if places else f"{sign}{grouped}"
+    whole, fraction = divmod(abs(value), 10**places)
+    digits = f"{whole:,}".replace(",", grouping)
+    return f"{sign}{digits}{decimal}{fraction:0{places}d}" if places else f"{sign}{digits}"
 
 
 def german_date(day: date, *, short: bool = False) -> str:

@@ -9,11 +9,12 @@ first name and birth date, which is what makes false merges likely.
 from __future__ import annotations
 
 import random
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import accumulate
 
+from matching.keys import fold_din
+from pipelines.demo.draw import Weighted
 from pipelines.demo.names import (
     COMPANY_FORMS,
     DOUBLE_FEMALE,
@@ -38,28 +39,20 @@ _DOMAINS = (
 # A few full names so common that a demo of 1,000 people already holds several of them,
 # each somewhere else: the matcher must not merge them on the name alone.
 _VERY_COMMON = (("Thomas", "Müller"), ("Sabine", "Müller"), ("Michael", "Schmidt"))
-_ASCII_EXTRA = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "ł": "l", "ø": "o", " ": ""}
-)
+VERY_COMMON_SHARE = 0.012
 
 
-class Weighted:
-    """A Zipf-like weighted list: rank r gets weight 1 / (r + offset)."""
-
-    __slots__ = ("items", "cumulative")
-
-    def __init__(self, items: tuple[str, ...], offset: float = 5.0) -> None:
-        self.items = items
-        self.cumulative = list(accumulate(1.0 / (rank + offset) for rank in range(len(items))))
-
-    def pick(self, rng: random.Random) -> str:
-        return rng.choices(self.items, cum_weights=self.cumulative)[0]
-
-
-_MALE, _FEMALE, _LAST = Weighted(MALE), Weighted(FEMALE), Weighted(LAST)
-_CITY_WEIGHTS = list(accumulate(city.weight for city in CITIES))
+_MALE, _FEMALE, _LAST = Weighted.zipf(MALE), Weighted.zipf(FEMALE), Weighted.zipf(LAST)
+_CITIES = Weighted(CITIES, (city.weight for city in CITIES))
 _DOMAIN_NAMES = tuple(name for name, _ in _DOMAINS)
-_DOMAIN_WEIGHTS = list(accumulate(weight for _, weight in _DOMAINS))
+_DOMAIN = Weighted(_DOMAIN_NAMES, (weight for _, weight in _DOMAINS))
+_HOUSEHOLD_SIZE = Weighted((1, 2, 3, 4), (45, 33, 12, 10))
+# Mailbox names: given name g, family name f, initial i, birth year yy, a number n.
+_EMAIL_PATTERN = Weighted(
+    ("{g}.{f}", "{g}{f}", "{i}.{f}", "{f}.{g}", "{g}_{f}", "{g}.{f}{yy}", "{g}{yy}", "{f}{n}",
+     "{i}{f}"),
+    (30, 10, 15, 8, 5, 10, 8, 6, 8),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,28 +118,27 @@ class Person:
 
 
 def ascii_fold(text: str) -> str:
-    """`Müller-Lüdenscheidt` -> `mueller-luedenscheidt`: how people spell names in emails."""
-    folded = text.lower().translate(_ASCII_EXTRA)
-    if folded.isascii():
-        return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(c for c in decomposed if c.isascii())
+    """`Müller-Lüdenscheidt` -> `mueller-luedenscheidt`, `von Bülow` -> `vonbuelow`: how
+    people spell their names in email addresses (the matcher's DIN folding, no blanks)."""
+    return fold_din(text).replace(" ", "")
 
 
 class _Factory:
-    """Draws people one household at a time; keeps emails and card numbers unique."""
+    """Draws people one household at a time; keeps emails, phone numbers and cards unique,
+    so that only households (on purpose) share one."""
 
     def __init__(self, rng: random.Random, start: date, days: int) -> None:
         self.rng = rng
         self.start = start
         self.days = days
         self.emails: set[str] = set()
+        self.numbers: set[str] = set()
         self.card_counter = 4000
         self.next_pid = 1
 
     # -- places and numbers ------------------------------------------------------------
     def city(self) -> City:
-        return self.rng.choices(CITIES, cum_weights=_CITY_WEIGHTS)[0]
+        return _CITIES.pick(self.rng)
 
     def address(self, city: City | None = None) -> Address:
         rng = self.rng
@@ -157,25 +149,30 @@ class _Factory:
         return Address(rng.choice(STREETS), number, rng.choice(city.postcodes), city)
 
     def landline(self, city: City) -> str:
-        total = 10 if self.rng.random() < 0.75 else 11
-        digits = total - len(city.area_code) - 1
-        first = str(self.rng.randint(2, 9))
-        return city.area_code + first + "".join(str(self.rng.randrange(10)) for _ in range(digits))
+        digits = (10 if self.rng.random() < 0.75 else 11) - len(city.area_code)
+        low, high = 2 * 10 ** (digits - 1), 10**digits - 1  # no subscriber number starts 0/1
+        return self._new_number(lambda: city.area_code + str(self.rng.randint(low, high)))
 
     def mobile(self) -> str:
         rng = self.rng
-        return rng.choice(MOBILE_PREFIXES) + str(rng.randint(10_000_000, 99_999_999))
+        return self._new_number(
+            lambda: rng.choice(MOBILE_PREFIXES) + str(rng.randint(10_000_000, 99_999_999))
+        )
+
+    def _new_number(self, draw: Callable[[], str]) -> str:
+        number = draw()
+        while number in self.numbers:
+            number = draw()
+        self.numbers.add(number)
+        return number
 
     def email(self, first: str, last: str, birth: date) -> str:
         rng = self.rng
-        f, l = ascii_fold(first.split()[0].split("-")[0]), ascii_fold(last.split()[-1])
+        given, family = ascii_fold(first.split()[0].split("-")[0]), ascii_fold(last.split()[-1])
         yy = f"{birth.year % 100:02d}"
-        local = rng.choices(
-            (f"{f}.{l}", f"{f}{l}", f"{f[0]}.{l}", f"{l}.{f}", f"{f}_{l}", f"{f}.{l}{yy}",
-             f"{f}{yy}", f"{l}{rng.randint(1, 99)}", f"{f[0]}{l}"),
-            weights=(30, 10, 15, 8, 5, 10, 8, 6, 8),
-        )[0]  # fmt: skip
-        return self.unique(local, rng.choices(_DOMAIN_NAMES, cum_weights=_DOMAIN_WEIGHTS)[0])
+        pattern = _EMAIL_PATTERN.pick(rng)
+        local = pattern.format(g=given, f=family, i=given[0], yy=yy, n=rng.randint(1, 99))
+        return self.unique(local, _DOMAIN.pick(rng))
 
     def unique(self, local: str, domain: str) -> str:
         address = f"{local}@{domain}"
@@ -233,7 +230,7 @@ class _Factory:
 
     def household(self, hid: int, budget: int) -> list[Person]:
         rng = self.rng
-        size = min(budget, rng.choices((1, 2, 3, 4), weights=(45, 33, 12, 10))[0])
+        size = min(budget, _HOUSEHOLD_SIZE.pick(rng))
         group = rng.randrange(len(FOREIGN)) if rng.random() < 0.12 else None
         city = self.city()
         home = Household(hid, self.address(city), None)
@@ -244,8 +241,8 @@ class _Factory:
             home.new_address = self.address(city if rng.random() < 0.7 else None)
         female = rng.random() < 0.5
         surname = self.family_name(group)
-        head_birth = self.birth(1939, 1999)
-        if rng.random() < 0.003 * 4:
+        head_birth = self.birth(1939, 1999 if size < 3 else 1970)  # old enough for grown children
+        if rng.random() < VERY_COMMON_SHARE:
             first, surname = rng.choice(_VERY_COMMON)
             female = first == "Sabine"
             group = None
@@ -260,7 +257,9 @@ class _Factory:
                 partner_first = self.first_name(partner_female, group)
             year = min(max(head_birth.year + rng.randint(-6, 6), 1935), 2000)
             people.append(
-                self.person(home, partner_female, partner_first, partner_last, self.birth(year, year))
+                self.person(
+                    home, partner_female, partner_first, partner_last, self.birth(year, year)
+                )
             )
         father = next((p for p in people if not p.female), None)
         for index in range(2, size):  # grown-up children, at least 16 at the export start

@@ -35,15 +35,16 @@ HEADER = (
 class Campaign:
     name: str  # Voucherify campaign, also the postcard's `Aktion`
     location: str  # postcard `Standort`
+    city: str  # where the stand was
     prefix: str  # personal codes are `<prefix>-XXXX`
     percent: int
 
 
 CAMPAIGNS = (
-    Campaign("Sommerfest Königstraße 2024", "Stuttgart Königstraße", "SOMMER15", 15),
-    Campaign("Stadtfest Dresden 2024", "Dresden Altmarkt", "STADTFEST10", 10),
-    Campaign("Frühlingsmarkt Leipzig 2024", "Leipzig Markt", "FRUEHLING10", 10),
-    Campaign("Hafengeburtstag Hamburg 2024", "Hamburg Landungsbrücken", "HAFEN10", 10),
+    Campaign("Sommerfest Königstraße 2024", "Stuttgart Königstraße", "Stuttgart", "SOMMER15", 15),
+    Campaign("Stadtfest Dresden 2024", "Dresden Altmarkt", "Dresden", "STADTFEST10", 10),
+    Campaign("Frühlingsmarkt Leipzig 2024", "Leipzig Markt", "Leipzig", "FRUEHLING10", 10),
+    Campaign("Hafengeburtstag Hamburg 2024", "Hamburg Landungsbrücken", "Hamburg", "HAFEN10", 10),
 )
 # Codes anybody may use: shared by many persons, so they must not link anyone.
 GENERIC = {"WILLKOMMEN10": 10, "NEWSLETTER5": 5, "TREUE20": 20}
@@ -57,6 +58,7 @@ _FAILURES = (
 FAILURE_SHARE = 0.05  # failed attempts per successful redemption
 ROLLBACK_SHARE = 0.03  # successful redemptions undone the same day
 _CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def personal_code(prefix: str, rng: random.Random) -> str:
@@ -83,13 +85,24 @@ class Coupons:
         self.people = people
         self.rng = random.Random(f"{seed}:coupons")
         self._customer_ids: dict[int, str] = {}
+        self._issued: set[str] = set()
         self.holders: list[Person] = []  # persons holding an unused personal code
+
+    def issue(self, campaign: Campaign, person: Person, rng: random.Random) -> str:
+        """A new personal code of the campaign; the person may now redeem it."""
+        code = personal_code(campaign.prefix, rng)
+        while code in self._issued:  # one code, one person: a code is strong evidence
+            code = personal_code(campaign.prefix, rng)
+        self._issued.add(code)
+        if person.coupon is None:
+            person.coupon = code
+            self.holders.append(person)
+        return code
 
     def customer_id(self, person: Person) -> str:
         known = self._customer_ids.get(person.pid)
         if known is None:
-            raw = self.rng.getrandbits(128).to_bytes(16, "big")
-            known = "cust_" + base64.b64encode(raw).decode()[:21].replace("+", "x").replace("/", "y")
+            known = "cust_" + "".join(self.rng.choice(_BASE62) for _ in range(21))
             self._customer_ids[person.pid] = known
         return known
 
@@ -160,7 +173,7 @@ class DayLog:
             source = email_text(source, rng, noise)
         if invalid:  # a broken cell: an unusable email key, or metadata cut off mid-string
             if "@" in source:
-                source = invalid_email(source.lower(), rng)
+                source = invalid_email(source.lower(), rng, keep_at=True)
             else:
                 metadata = metadata[: len(metadata) // 2]
         campaign = _CAMPAIGN_OF.get(code.split("-")[0])

@@ -19,9 +19,9 @@ from pipelines.demo.corrupt import (
     invalid_email,
     person_name,
     phone_text,
-    pick_style,
     street_name,
 )
+from pipelines.demo.draw import Weighted
 from pipelines.demo.files import LineRenderer, text_file
 from pipelines.demo.formats import ExportDay, money
 from pipelines.demo.ledger import Ledger
@@ -44,7 +44,7 @@ SHOPWARE_HEADER = (
     "shipping_zipcode;shipping_city;shipping_country;shipping_phone_number"
 ).split(";")
 
-ACCOUNT_SHARE = 0.38  # persons with a Shopify account
+ACCOUNT_SHARE = 0.42  # persons with a Shopify account
 SECOND_ACCOUNT = 0.03  # of those, persons with a second account (another email)
 NEW_ACCOUNTS = 0.08  # accounts opened during the export days rather than before
 SHOPWARE_SHARE = 0.25  # account holders also in the old Shopware shop
@@ -52,8 +52,9 @@ SHOPWARE_ONLY = 0.02  # other persons only in the old shop
 EMPTY_NAME = 0.004  # accounts without any name (valid: the email identifies them)
 _TAGS = ("", "", "", "Stammkunde", "Newsletter", "Stammkunde, Newsletter", "VIP")
 _NOTES = ("Rückruf erwünscht", "Lieferung nur werktags", "Kunde seit Messe 2022")
-_FREE_PHONES = ("spaced", "paren", "slash", "intl", "intl0", "national", "dash")
-_FREE_WEIGHTS = (30, 15, 15, 15, 10, 10, 5)
+_FREE_PHONES = Weighted(
+    ("spaced", "paren", "slash", "intl", "intl0", "national", "dash"), (30, 15, 15, 15, 10, 10, 5)
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -79,18 +80,23 @@ class ShopCustomers:
         self.accounts: list[Account] = []
         self.guests: list[Person] = []  # persons who order without an account
         next_id = 7012345600000
+        taken: set[str] = set()  # Shopify allows one account per email address
         for person in people:
             if rng.random() >= ACCOUNT_SHARE:
                 if person.email and rng.random() < 0.1:
                     self.guests.append(person)
                 continue
             emails = [person.email]
-            if rng.random() < SECOND_ACCOUNT:
+            if rng.random() < SECOND_ACCOUNT or person.email in taken:  # a family mailbox
                 emails.append(alternate_email(person, rng))
             for email in emails:
+                if email is not None:
+                    if email in taken:
+                        continue
+                    taken.add(email)
                 next_id += rng.randint(1, 40)
                 opened = rng.randrange(days) if rng.random() < NEW_ACCOUNTS else -1
-                spent = rng.choice((0, 0, rng.randint(1_000, 120_000)))
+                spent = rng.choice((0, 0, rng.randint(1_000, 120_000))) if opened < 0 else 0
                 orders = 0 if spent == 0 else rng.randint(1, 15)
                 self.accounts.append(Account(next_id, person, email, opened, spent, orders))
         holders = {a.person.pid for a in self.accounts}
@@ -146,7 +152,7 @@ class ShopCustomers:
                 email = invalid_email(account.email, rng)
         landline = ""
         if person.landline and rng.random() < 0.45:
-            landline = phone_text(person.landline, pick_style(rng, _FREE_PHONES, _FREE_WEIGHTS))
+            landline = phone_text(person.landline, _FREE_PHONES.pick(rng))
         phone = ""
         if person.mobile and rng.random() < 0.55:
             phone = ("'" if rng.random() < 0.5 else "") + phone_text(person.mobile, "e164")
@@ -202,7 +208,7 @@ def _shopware_row(
     street = f"{street_name(address.street, rng, noise.street)} {address.number}"
     phone = ""
     if (number_raw := person.phone(rng)) and rng.random() < 0.6:
-        phone = phone_text(number_raw, pick_style(rng, _FREE_PHONES, _FREE_WEIGHTS))
+        phone = phone_text(number_raw, _FREE_PHONES.pick(rng))
     group = "Händler" if person.company else "Standard-Kundengruppe"
     payment = rng.choice(("Rechnung", "Vorkasse", "PayPal", "Lastschrift"))
     billing_id = f"{rng.getrandbits(128):032x}"

@@ -9,7 +9,7 @@ order is reported to Voucherify, which ties order, redemption and postcard toget
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -18,9 +18,9 @@ from pipelines.demo.corrupt import (
     invalid_email,
     person_name,
     phone_text,
-    pick_style,
     street_name,
 )
+from pipelines.demo.draw import Weighted
 from pipelines.demo.files import LineRenderer, text_file
 from pipelines.demo.formats import ExportDay, money, shopify_time
 from pipelines.demo.ledger import Ledger
@@ -47,7 +47,7 @@ HEADER = (
 ).split(",")
 _COL = {name: index for index, name in enumerate(HEADER)}
 
-ORDERS_PER_PERSON_DAY = 0.035
+ORDERS_PER_PERSON_DAY = 0.045
 GUEST_SHARE = 0.15  # orders without an account
 CODE_HOLDER_SHARE = 0.04  # orders placed to use a postcard's personal code
 GENERIC_CODE_SHARE = 0.06
@@ -64,10 +64,14 @@ PRODUCTS = (
     ("Espressotassen 2er-Set", "ZUB-ET-02", 1790, "Porzellan Beispiel"),
     ("Geschenkgutschein 25 €", "GUT-25", 2500, "Rösterei Beispiel"),
 )
-_PAYMENTS = ("PayPal Express Checkout", "Klarna", "Kreditkarte", "Vorkasse", "Rechnung")
+_STATUS = Weighted(("paid", "pending", "refunded", "partially_refunded"), (88, 8, 2, 2))
+_ITEMS = Weighted((1, 2, 3, 4), (55, 28, 12, 5))
+_PAID_BY = ("PayPal Express Checkout", "Klarna", "Kreditkarte", "Rechnung")  # or Vorkasse
 _SHIPPING = ("DHL Paket", "DHL Paket", "Hermes", "DPD")
-_PHONE_STYLES = ("spaced", "slash", "slash_pairs", "paren", "intl", "e164", "national")
-_PHONE_WEIGHTS = (25, 15, 10, 10, 15, 15, 10)
+_PHONE_STYLES = Weighted(
+    ("spaced", "slash", "slash_pairs", "paren", "intl", "e164", "national"),
+    (25, 15, 10, 10, 15, 15, 10),
+)
 _NOTES = ("Bitte beim Nachbarn abgeben", "Geschenk, bitte ohne Rechnung", "Bitte klingeln")
 
 
@@ -91,7 +95,7 @@ class ShopOrders:
         count = max(2, round(people * ORDERS_PER_PERSON_DAY))
         with text_file(landing / f"shop_orders_{day.stamp}.csv") as handle:
             handle.write(self.renderer.render(HEADER))
-            for _ in range(count):
+            for created in sorted(day.at(rng, 0, 24) for _ in range(count)):
                 holder = self.coupons.take_holder(rng) if rng.random() < CODE_HOLDER_SHARE else None
                 account = None
                 if holder is not None and holder.email:
@@ -107,7 +111,7 @@ class ShopOrders:
                     else:
                         continue
                     email = (account.email if account else None) or person.email or ""
-                total = self._order(handle, person, email, day, ledger, log)
+                total = self._order(handle, person, email, created, day, ledger, log)
                 if account is not None:
                     account.spent_cents += total
                     account.orders += 1
@@ -127,6 +131,7 @@ class ShopOrders:
         handle: TextIO,
         person: Person,
         email: str,
+        created: datetime,
         day: ExportDay,
         ledger: Ledger,
         log: DayLog,
@@ -136,15 +141,14 @@ class ShopOrders:
         self.number += 1
         self.order_id += rng.randint(1, 50)
         name, order_id = f"#{self.number}", str(self.order_id)
-        created = day.at(rng, 0, 24)
         b2b = person.company is not None and rng.random() < 0.5
-        items = [rng.choice(PRODUCTS) for _ in range(rng.choices((1, 2, 3, 4), (55, 28, 12, 5))[0])]
+        items = [rng.choice(PRODUCTS) for _ in range(_ITEMS.pick(rng))]
         quantities = [rng.randint(10, 50) if b2b else rng.choice((1, 1, 1, 2, 3)) for _ in items]
         gross = sum(price * q for (_, _, price, _), q in zip(items, quantities, strict=True))
         code = self._code(person)
         discount = gross * discount_percent(code) // 100 if code else 0
         subtotal = gross - discount
-        shipping = 0 if subtotal >= 5000 or code == "GRATISVERSAND" else 490
+        shipping = 0 if subtotal >= 5000 else 490  # free shipping from 50 €
         total = subtotal + shipping
         taxes = round(total * 19 / 119)
         clean_email = email.lower()
@@ -166,7 +170,7 @@ class ShopOrders:
             postcode = "'" + postcode
         phone = ""
         if (number := person.phone(rng)) and rng.random() >= noise.missing:
-            phone = phone_text(number, rng.choices(_PHONE_STYLES, _PHONE_WEIGHTS)[0])
+            phone = phone_text(number, _PHONE_STYLES.pick(rng))
         company = (person.company or "") if b2b else ""
         billing = (billing_name, street, street, extra, company, address.city.name, postcode,
                    "", "DE", phone)  # fmt: skip
@@ -182,8 +186,8 @@ class ShopOrders:
             shipping_to = (billing_name, line, line, str(rng.randint(10**7, 10**8)), "",
                            address.city.name, address.postcode, "", "DE", "")  # fmt: skip
 
-        status = rng.choices(("paid", "pending", "refunded", "partially_refunded"), (88, 8, 2, 2))[0]
-        payment = "Vorkasse" if status == "pending" else rng.choice(_PAYMENTS[:3] + _PAYMENTS[4:])
+        status = _STATUS.pick(rng)
+        payment = "Vorkasse" if status == "pending" else rng.choice(_PAID_BY)
         cancelled = rng.random() < 0.015
         fulfilled = status != "pending" and not cancelled and rng.random() < 0.6
         reference = f"c{rng.randint(10**7, 10**8)}.1" if payment.startswith("PayPal") else ""
@@ -206,7 +210,8 @@ class ShopOrders:
         row[_COL["Total"]] = money(total)
         row[_COL["Discount Code"]] = code
         row[_COL["Discount Amount"]] = money(discount)
-        row[_COL["Shipping Method"]] = "Versandkostenfrei" if shipping == 0 else rng.choice(_SHIPPING)
+        method = "Versandkostenfrei" if shipping == 0 else rng.choice(_SHIPPING)
+        row[_COL["Shipping Method"]] = method
         row[_COL["Created at"]] = shopify_time(created)
         for offset, value in enumerate(billing):
             row[_COL["Billing Name"] + offset] = value
