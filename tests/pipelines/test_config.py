@@ -66,3 +66,9 @@ def test_a_bad_config_fails_any_command_in_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--config", str(path), "status"])
     assert result.exit_code == 1
     assert "not valid TOML" in result.output and "Traceback" not in result.output
+
+
+def test_the_example_config_in_the_repository_loads() -> None:
+    example = Path(__file__).resolve().parents[2] / "kundenstamm.example.toml"
+    config = load_config(example)
+    assert config.survivorship.groups["address"].rules[0] == "validated"
