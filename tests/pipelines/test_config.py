@@ -60,7 +60,10 @@ def test_survivorship_rules_decide_the_golden_email(tmp_path: Path) -> None:
     assert golden.values["email"] == "new@web.de" and golden.provenance["email"] == 2
 
 
-def test_a_bad_config_fails_any_command_in_one_line(tmp_path: Path) -> None:
+def test_a_bad_config_fails_any_command_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CONFIG_ENV, "")  # --config sets it; restored after the test
     path = tmp_path / "kundenstamm.toml"
     path.write_text("[retention\n", encoding="utf-8")
     result = runner.invoke(app, ["--config", str(path), "status"])
