@@ -28,15 +28,33 @@ tp AS (
     GROUP BY rec.customer_id
 ),
 consent_ranked AS (
+    -- Per channel the status is decided by the latest grant or revocation (an unsubscribe
+    -- after an opt-in wins, a new opt-in after an unsubscribe wins back); pending evidence
+    -- (an unconfirmed paper opt-in) counts only when there is nothing else, undated
+    -- evidence only after dated evidence.
     SELECT rec.customer_id, c.channel, c.status, c.method, c.evidence,
         ROW_NUMBER() OVER (
             PARTITION BY rec.customer_id, c.channel
-            -- undated evidence ranks last on both dialects (PostgreSQL sorts NULL first in DESC)
-            ORDER BY CASE WHEN COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) IS NULL
-                THEN 1 ELSE 0 END,
-                COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) DESC, c.id DESC
+            ORDER BY CASE WHEN c.status = 'pending' THEN 1 ELSE 0 END,
+                CASE WHEN COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) IS NULL
+                    THEN 1 ELSE 0 END,
+                COALESCE(c.revoked_at, c.confirmed_at, c.opted_in_at) DESC,
+                c.id DESC
         ) AS rn
     FROM rec JOIN consent c ON c.source_record_id = rec.record_id
+),
+consent_grant AS (
+    -- The strongest proof of a standing grant: a confirmed double opt-in before a checkbox.
+    SELECT rec.customer_id, c.channel, c.method, c.evidence,
+        ROW_NUMBER() OVER (
+            PARTITION BY rec.customer_id, c.channel
+            ORDER BY CASE WHEN c.method = 'double_opt_in' THEN 0 ELSE 1 END,
+                CASE WHEN COALESCE(c.confirmed_at, c.opted_in_at) IS NULL THEN 1 ELSE 0 END,
+                COALESCE(c.confirmed_at, c.opted_in_at) DESC,
+                c.id DESC
+        ) AS rn
+    FROM rec JOIN consent c ON c.source_record_id = rec.record_id
+    WHERE c.status = 'granted'
 )
 SELECT c.id AS customer_id, c.title, c.first_name, c.last_name, c.company, c.birth_date,
     c.email, c.phone, c.street, c.house_number, c.postal_code, c.city, c.country,
@@ -45,14 +63,21 @@ SELECT c.id AS customer_id, c.title, c.first_name, c.last_name, c.company, c.bir
     COALESCE(tp.receipts, 0) AS receipts, COALESCE(tp.calls, 0) AS calls,
     COALESCE(tp.coupon_redemptions, 0) AS coupon_redemptions,
     COALESCE(tp.revenue, 0) AS revenue, tp.first_touch_at, tp.last_touch_at,
-    ce.status AS email_consent, ce.method AS email_consent_method,
-    ce.evidence AS email_consent_evidence,
-    cp.status AS phone_consent, cp.method AS phone_consent_method
+    ce.status AS email_consent,
+    CASE WHEN ce.status = 'granted' THEN ge.method ELSE ce.method END AS email_consent_method,
+    CASE WHEN ce.status = 'granted' THEN ge.evidence ELSE ce.evidence END
+        AS email_consent_evidence,
+    cp.status AS phone_consent,
+    CASE WHEN cp.status = 'granted' THEN gp.method ELSE cp.method END AS phone_consent_method,
+    co.status AS post_consent
 FROM customer c
 LEFT JOIN src ON src.customer_id = c.id
 LEFT JOIN tp ON tp.customer_id = c.id
 LEFT JOIN consent_ranked ce ON ce.customer_id = c.id AND ce.channel = 'email' AND ce.rn = 1
 LEFT JOIN consent_ranked cp ON cp.customer_id = c.id AND cp.channel = 'phone' AND cp.rn = 1
+LEFT JOIN consent_ranked co ON co.customer_id = c.id AND co.channel = 'post' AND co.rn = 1
+LEFT JOIN consent_grant ge ON ge.customer_id = c.id AND ge.channel = 'email' AND ge.rn = 1
+LEFT JOIN consent_grant gp ON gp.customer_id = c.id AND gp.channel = 'phone' AND gp.rn = 1
 WHERE c.status = 'active'
 """
 
