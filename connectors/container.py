@@ -30,6 +30,9 @@ _UNREADABLE = (OSError, zipfile.BadZipFile, zlib.error)
 # Opening failed, too: an encrypted zip member (RuntimeError), a missing one (KeyError).
 _UNOPENABLE = (*_UNREADABLE, RuntimeError, KeyError)
 _LITTER = frozenset({"__macosx", "thumbs.db", "desktop.ini"})
+# (path, member, declared codec, size, mtime) -> the codec chosen for that exact file
+_CHOICES: dict[tuple[str, str | None, str | None, int, int], EncodingChoice] = {}
+_CACHE_SIZE = 4096
 
 
 def is_hidden(name: str) -> bool:
@@ -102,13 +105,25 @@ class Container:
             yield stream
 
     def encoding_of(self, member: str | None, declared: str | None = None) -> EncodingChoice:
-        """Scan a member and choose its codec, or refuse the whole delivery."""
+        """Scan a member and choose its codec, or refuse the whole delivery.
+
+        The choice is remembered for the unchanged file, so the facts check and the read
+        that follows it scan the bytes once, not twice.
+        """
+        stat = self.path.stat()
+        key = (str(self.path), member, declared, stat.st_size, stat.st_mtime_ns)
+        if key in _CHOICES:
+            return _CHOICES[key]
         try:
-            return detect_encoding(lambda: self.open_bytes(member), declared=declared)
+            choice = detect_encoding(lambda: self.open_bytes(member), declared=declared)
         except Undecodable as exc:
             raise self.fail(exc.reason, exc.line, member) from None
         except _UNREADABLE as exc:  # a damaged zip member shows only when it is read
             raise self.fail(f"cannot be read: {exc}", member=member) from None
+        if len(_CHOICES) >= _CACHE_SIZE:
+            _CHOICES.clear()
+        _CHOICES[key] = choice
+        return choice
 
     @contextmanager
     def open_text(

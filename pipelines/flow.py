@@ -30,7 +30,7 @@ from schemas.errors import KundenstammError
 from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishSummary
-from warehouse.queries import warehouse_totals
+from warehouse.queries import pending_review_count, warehouse_totals
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import FileCounts
 
@@ -123,6 +123,15 @@ def match_and_build_golden(
 
 
 @task(cache_policy=NO_CACHE)
+def unchanged_partition(warehouse_url: str) -> PublishSummary:
+    """The published state when a run brought nothing new to match."""
+    with session_factory(engine_for(warehouse_url))() as session:
+        totals = warehouse_totals(session)
+        pending = pending_review_count(session)
+    return PublishSummary(totals["customers"], 0, 0, 0, 0, pending)
+
+
+@task(cache_policy=NO_CACHE)
 def close_run(
     warehouse_url: str, run_id: int, status: str, summary: dict[str, Any], error: str | None
 ) -> None:
@@ -191,6 +200,7 @@ def consolidate(
     reprocess: bool = False,
     report_dir: Path | None = None,
     parallel_reads: bool = False,
+    full_rematch: bool = False,
 ) -> dict[str, Any]:
     """Consolidate the landing folder's deliveries into the warehouse; returns the run report.
 
@@ -202,7 +212,8 @@ def consolidate(
     even if they were loaded before (a backfill): unchanged rows count as duplicates, so a
     backfill is idempotent. The data-quality report goes to `report_dir`
     (KUNDENSTAMM_REPORT_DIR, default ./reports). `parallel_reads` reads and validates
-    deliveries in parallel on the task runner (Dask).
+    deliveries in parallel on the task runner (Dask). Matching runs when records were added
+    or changed, or always with `full_rematch` (after changing match settings or rules).
     """
     logger = get_run_logger()
     landing = resolve_landing(landing)
@@ -218,7 +229,11 @@ def consolidate(
         try:
             files, unrecognized = discover_deliveries(landing, selection)
             outcomes = stage_all(warehouse_url, run_id, landing, files, reprocess, parallel_reads)
-            published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id, config)
+            changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
+            if changed or full_rematch:
+                published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id, config)
+            else:  # nothing new: the partition and the golden records stand as they are
+                published, pairs_per_rule = unchanged_partition(warehouse_url), {}
             with session_factory(engine)() as session:
                 totals = warehouse_totals(session)
             summary = summarize(outcomes, unrecognized, published, pairs_per_rule, totals)

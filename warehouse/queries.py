@@ -140,3 +140,12 @@ def quarantine_reasons(session: Session) -> list[tuple[str, str, int]]:
             field = str(reason).split(":", 1)[0]  # the field, without the personal value
             counts[(source, field)] = counts.get((source, field), 0) + 1
     return sorted(((s, r, n) for (s, r), n in counts.items()), key=lambda t: (-t[2], t[0], t[1]))
+
+
+def pending_review_count(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(MatchReview).where(MatchReview.status == "pending")
+        )
+        or 0
+    )

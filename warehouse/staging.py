@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy import Table, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from schemas.records import ParsedRow
 from warehouse.models import (
     RECORD_FIELDS,
+    Base,
     Consent,
     IngestedFile,
     Quarantine,
@@ -29,6 +30,7 @@ from warehouse.models import (
 )
 from warehouse.privacy import Suppressions
 
+_TABLES = Base.metadata.tables  # Core tables: bulk inserts without the ORM's per-row work
 _KEY_BATCH = 500  # keys per IN (...) lookup; well below every database's parameter limit
 
 
@@ -266,10 +268,9 @@ class FileStager:
         changed: dict[int, tuple[ParsedRow, dict[str, Any]]] = {}
         late: list[dict[str, Any]] = []
         for key, (parsed, lineage, digest) in by_key.items():
-            values = self._record_values(parsed, lineage, digest)
             known = existing.get(key)
             if known is None:
-                inserts.append(values)
+                inserts.append(self._record_values(parsed, lineage, digest))
                 inserted_rows.append(parsed)
                 self.counts.inserted += 1
                 continue
@@ -277,6 +278,7 @@ class FileStager:
             if known_digest == digest:
                 self.counts.duplicate += 1
                 continue
+            values = self._record_values(parsed, lineage, digest)
             if day < known_from:  # an older export arrived late: it is history, not current
                 late.append(self._version_values(record_id, values, valid_to=known_from))
                 continue
@@ -284,10 +286,11 @@ class FileStager:
             del values["first_run_id"]
             changed[record_id] = (parsed, values)
         if inserts:
-            ids = self._session.scalars(
-                insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True),
-                inserts,
-            ).all()
+            ids = allocate_ids(self._session, _TABLES["source_record"], len(inserts))
+            for record_id, values in zip(ids, inserts, strict=True):
+                values["id"] = record_id
+            # Core executemany with known ids: far faster than ORM inserts with RETURNING.
+            self._session.execute(insert(_TABLES["source_record"]), inserts)
             self._write_children(list(zip(ids, inserted_rows, strict=True)))
         late = self._new_versions(late)
         if late:
@@ -373,9 +376,29 @@ class FileStager:
             for c in parsed.consents
         ]
         if touchpoints:
-            self._session.execute(insert(Touchpoint), touchpoints)
+            self._session.execute(insert(_TABLES["touchpoint"]), touchpoints)
         if consents:
-            self._session.execute(insert(Consent), consents)
+            self._session.execute(insert(_TABLES["consent"]), consents)
+
+
+def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` fresh primary keys for a bulk insert; callers hold the writer lock.
+
+    PostgreSQL draws them from the table's sequence in one round trip; SQLite (one writer)
+    continues after the highest id.
+    """
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": count},
+        )
+        return [int(value) for (value,) in rows]
+    highest = session.scalar(select(func.max(table.c.id))) or 0
+    return list(range(highest + 1, highest + 1 + count))
 
 
 def _existing_versions(

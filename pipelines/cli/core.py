@@ -83,6 +83,13 @@ DaskAddressOption = Annotated[
         "--dask-address", help="tcp://host:port of a running Dask scheduler; default: a local one."
     ),
 ]
+RematchOption = Annotated[
+    bool,
+    typer.Option(
+        "--full-rematch",
+        help="Match all records even if nothing new arrived (after changing match settings).",
+    ),
+]
 SourceOption = Annotated[
     list[str] | None,
     typer.Option("--source", help="Only this record or file kind (repeatable)."),
@@ -97,6 +104,7 @@ def run(
     wait: WaitOption = 0.0,
     task_runner: RunnerOption = "threads",
     dask_address: DaskAddressOption = None,
+    full_rematch: RematchOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Consolidate every new delivery of the landing folder into the warehouse."""
@@ -107,6 +115,7 @@ def run(
         task_runner=_runner(task_runner),
         dask_address=dask_address,
         sources=source,
+        full_rematch=full_rematch,
     )
     _print_summary(summary, as_json)
 
@@ -126,6 +135,7 @@ def backfill(
     wait: WaitOption = 0.0,
     task_runner: RunnerOption = "threads",
     dask_address: DaskAddressOption = None,
+    full_rematch: RematchOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Re-process the deliveries of these export days, even if loaded before.
@@ -143,6 +153,7 @@ def backfill(
         since=from_day.date(),
         until=to_day.date(),
         reprocess=True,
+        full_rematch=full_rematch,
     )
     _print_summary(summary, as_json)
 
