@@ -115,11 +115,17 @@ def stage_all(
 
 @task(cache_policy=NO_CACHE)
 def match_and_build_golden(
-    warehouse_url: str, run_id: int, config: ProjectConfig
+    warehouse_url: str, run_id: int, config: ProjectConfig, full_rematch: bool
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Match and publish in one transaction: readers see the old partition or the new one."""
     with session_factory(engine_for(warehouse_url)).begin() as session:
-        return match_and_publish(session, run_id, config.match_settings(), config.survivorship)
+        return match_and_publish(
+            session,
+            run_id,
+            config.match_settings(),
+            config.survivorship,
+            rebuild_golden=full_rematch,
+        )
 
 
 @task(cache_policy=NO_CACHE)
@@ -231,7 +237,9 @@ def consolidate(
             outcomes = stage_all(warehouse_url, run_id, landing, files, reprocess, parallel_reads)
             changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
             if changed or full_rematch:
-                published, pairs_per_rule = match_and_build_golden(warehouse_url, run_id, config)
+                published, pairs_per_rule = match_and_build_golden(
+                    warehouse_url, run_id, config, full_rematch
+                )
             else:  # nothing new: the partition and the golden records stand as they are
                 published, pairs_per_rule = unchanged_partition(warehouse_url), {}
             with session_factory(engine)() as session:

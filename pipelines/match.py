@@ -19,6 +19,8 @@ def match_and_publish(
     run_id: int,
     settings: MatchSettings | None = None,
     policy: SurvivorshipPolicy | None = None,
+    *,
+    rebuild_golden: bool = False,
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Re-match the warehouse's records and write customers, links and reviews.
 
@@ -44,7 +46,9 @@ def match_and_publish(
             )
         )
     links, reviews = _link_evidence(records, result, clusters, constraints)
-    summary = publish_partition(session, run_id, records, clusters, links, reviews, policy)
+    summary = publish_partition(
+        session, run_id, records, clusters, links, reviews, policy, rebuild_golden=rebuild_golden
+    )
     return summary, dict(result.pairs_per_rule) if result is not None else {}
 
 

@@ -5,9 +5,10 @@ Writes only what changed, so a re-run over the same data leaves every row as it 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
-from warehouse.models import Customer, CustomerLink, MatchReview, SourceRecord
+from warehouse.models import Base, Customer, CustomerLink, MatchReview, SourceRecord
 
 MATCH_COLUMNS: tuple[str, ...] = (
     "source",
@@ -42,6 +43,8 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 GOLDEN_FIELDS: tuple[str, ...] = tuple(f for group in ATTRIBUTE_GROUPS.values() for f in group)
+_STORED: tuple[str, ...] = (*GOLDEN_FIELDS, "provenance", "record_count")
+_TABLES = Base.metadata.tables
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class PublishSummary:
     split: int
     links_changed: int
     reviews_pending: int
+    timings: dict[str, float] = field(default_factory=dict)  # golden / load seconds
 
 
 def identity_frame(session: Session) -> pd.DataFrame:
@@ -85,8 +89,14 @@ def publish_partition(
     links: Mapping[int, LinkEvidence],
     reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
     policy: SurvivorshipPolicy | None = None,
+    *,
+    rebuild_golden: bool = False,
 ) -> PublishSummary:
-    """Apply clusters (record id -> label) to the warehouse in the caller's transaction."""
+    """Apply clusters (record id -> label) to the warehouse in the caller's transaction.
+
+    `rebuild_golden` recomputes every golden record (after a change of survivorship rules);
+    otherwise only customers whose records or members changed are rebuilt.
+    """
     previous = previous_links(session)
     order = {
         int(rid): (str(src), str(key))
@@ -97,10 +107,16 @@ def publish_partition(
     for record_id, label in clusters.items():
         members[plan.cluster_ids[label]].append(record_id)
 
-    _write_customers(session, run_id, records, members, plan.retired, policy)
+    timings: dict[str, float] = {}
+    unchanged_basis = {} if rebuild_golden else previous
+    _write_customers(
+        session, run_id, records, members, plan.retired, unchanged_basis, policy, timings
+    )
+    started = time.perf_counter()
     links_changed = _write_links(session, run_id, members, links, previous)
     write_events(session, run_id, plan)
     pending = _write_reviews(session, run_id, reviews, clusters)
+    timings["load"] += time.perf_counter() - started
     kinds = [kind for kind, *_ in plan.events]
     return PublishSummary(
         customers=len(members),
@@ -109,6 +125,7 @@ def publish_partition(
         split=kinds.count("split"),
         links_changed=links_changed,
         reviews_pending=pending,
+        timings={k: round(v, 3) for k, v in timings.items()},
     )
 
 
@@ -118,15 +135,40 @@ def _write_customers(
     records: pd.DataFrame,
     members: Mapping[str, list[int]],
     retired: Mapping[str, str],
+    previous: Mapping[int, str],
     policy: SurvivorshipPolicy | None,
+    timings: dict[str, float],
 ) -> None:
-    existing = {c.id: c for c in session.scalars(select(Customer))}
-    as_dicts = records.assign(id=records.index).to_dict("index")
+    """Golden records of new customers and of those whose records or members changed.
+
+    A customer whose member set is the same as before and none of whose records changed in
+    this run keeps its golden record untouched: nothing it is built from moved.
+    """
+    started = time.perf_counter()
+    columns = [Customer.id, Customer.status, *(getattr(Customer, f) for f in _STORED)]
+    existing = {row[0]: row for row in session.execute(select(*columns))}
+    touched = set(
+        session.scalars(select(SourceRecord.id).where(SourceRecord.last_run_id == run_id))
+    )
+    before: dict[str, set[int]] = defaultdict(set)
+    for record_id, customer_id in previous.items():
+        before[customer_id].add(record_id)
+    as_dicts: dict[Any, dict[Any, Any]] = {}  # built on first need: most runs need few
     inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for customer_id, record_ids in sorted(members.items()):
+        current = existing.get(customer_id)
+        if (
+            current is not None
+            and current[1] == "active"
+            and before.get(customer_id) == set(record_ids)
+            and touched.isdisjoint(record_ids)
+        ):
+            continue
+        if not as_dicts:
+            as_dicts = records.assign(id=records.index).to_dict("index")
         golden = build_golden([_clean(as_dicts[r]) for r in sorted(record_ids)], policy)
         values = {**golden.values, "provenance": golden.provenance, "record_count": len(record_ids)}
-        current = existing.get(customer_id)
         if current is None:
             inserts.append(
                 {
@@ -138,23 +180,31 @@ def _write_customers(
                 }
             )
             continue
-        changed = {k: v for k, v in values.items() if getattr(current, k) != v}
-        if current.status != "active":
-            changed.update(status="active", merged_into=None)
-        if changed:
-            session.execute(
-                update(Customer)
-                .where(Customer.id == customer_id)
-                .values(updated_run_id=run_id, **changed)
+        stored = dict(zip(_STORED, current[2:], strict=True))
+        if current[1] != "active" or any(stored[k] != v for k, v in values.items()):
+            updates.append(
+                {
+                    "id": customer_id,
+                    "status": "active",
+                    "merged_into": None,
+                    "updated_run_id": run_id,
+                    **values,
+                }
             )
+    updates.extend(
+        {"id": old_id, "status": "retired", "merged_into": survivor, "updated_run_id": run_id}
+        for old_id, survivor in retired.items()
+    )
+    timings["golden"] = timings.get("golden", 0.0) + time.perf_counter() - started
+    started = time.perf_counter()
     if inserts:
-        session.execute(insert(Customer), inserts)
-    for old_id, survivor in retired.items():
-        session.execute(
-            update(Customer)
-            .where(Customer.id == old_id)
-            .values(status="retired", merged_into=survivor, updated_run_id=run_id)
-        )
+        session.execute(insert(_TABLES["customer"]), inserts)
+    retiring = [u for u in updates if u["status"] == "retired"]
+    for batch in (u for u in updates if u["status"] == "active"), retiring:
+        rows = list(batch)
+        if rows:
+            session.execute(update(Customer), rows)  # bulk UPDATE by primary key
+    timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
 
 
 def _clean(record: Mapping[Any, Any]) -> dict[str, Any]:
