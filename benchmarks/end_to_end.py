@@ -1,72 +1,216 @@
-"""End-to-end figures: generate a landing folder, consolidate it, print time, memory and F1.
+"""End to end at scale: generate, consolidate into SQLite and PostgreSQL, add one more day.
 
-    .venv/bin/python benchmarks/end_to_end.py --people 1000 --days 7
-    .venv/bin/python benchmarks/end_to_end.py --people 20000 --warehouse postgresql://postgres@127.0.0.1:5432/bench
+    .venv/bin/python benchmarks/end_to_end.py                         # 250,000 people ≈ 1M rows
+    .venv/bin/python benchmarks/end_to_end.py --people 25000 --backends sqlite
 
-Prints figures only; it asserts nothing (targets are judged by people, not by a timed test).
+Generates `--days` + 1 export days with the demo generator, consolidates the first `--days`
+(the full load) into each backend, then delivers the last day (the incremental run: new and
+changed rows only matter, snapshots repeat the rest). Prints per stage wall time and rows
+per second, peak RSS per backend, the incremental run's share of the full load, and the
+pairwise F1 against the generator's truth. Each backend runs in a fresh process, so its
+peak RSS is its own. Prints figures only; it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
-from pipelines.demo.generator import generate_landing
-from pipelines.evaluate import evaluate_warehouse
-from pipelines.flow import consolidate
+STAGES = (
+    ("read", "rows read"),
+    ("validate", "rows read"),
+    ("stage", "rows read"),
+    ("features", "records"),
+    ("blocking", "records"),
+    ("comparisons", "pairs"),
+    ("estimation", "pairs"),
+    ("scoring", "pairs"),
+    ("clustering", "records"),
+    ("golden", "customers"),
+    ("load", "customers"),
+)
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _generate(workdir: Path, people: int, days: int, seed: int) -> tuple[Path, Path, float]:
+    from pipelines.demo.generator import generate_landing
+
+    everything, truth = workdir / "all", workdir / "truth.csv"
+    started = time.perf_counter()
+    generate_landing(everything, truth, people=people, days=days + 1, seed=seed)
+    return everything, truth, time.perf_counter() - started
+
+
+def _last_day(everything: Path) -> str:
+    days = sorted({_day_of(p.name) for p in everything.iterdir()} - {""})
+    return days[-1]
+
+
+def _day_of(name: str) -> str:
+    for part in name.replace(".", "_").split("_"):
+        if len(part) == 10 and part[4] == "-" and part[7] == "-":
+            return part
+    return ""
+
+
+def _link(source: Path, target: Path, keep: bool) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    last = _last_day(source)
+    for entry in source.iterdir():
+        if (_day_of(entry.name) != last) == keep:
+            os.symlink(entry.resolve(), target / entry.name)
+
+
+def _single(url: str, everything: Path, truth: Path, workdir: Path) -> dict[str, Any]:
+    """One backend in this process: full load, no-op re-run, incremental day, F1."""
+    from pipelines.evaluate import evaluate_warehouse
+    from pipelines.flow import consolidate
+
+    landing = workdir / f"landing-{uuid.uuid4().hex[:6]}"
+    _link(everything, landing, keep=True)
+    reports = workdir / "reports"
+    started = time.perf_counter()
+    full = consolidate(landing=landing, warehouse_url=url, report_dir=reports)
+    full_seconds = time.perf_counter() - started
+    rss_full = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    metrics = evaluate_warehouse(url, truth)
+
+    started = time.perf_counter()
+    consolidate(landing=landing, warehouse_url=url, report_dir=reports)
+    noop_seconds = time.perf_counter() - started
+
+    _link(everything, landing, keep=False)  # deliver the last export day
+    started = time.perf_counter()
+    incremental = consolidate(landing=landing, warehouse_url=url, report_dir=reports)
+    incremental_seconds = time.perf_counter() - started
+    return {
+        "full": full,
+        "full_seconds": full_seconds,
+        "noop_seconds": noop_seconds,
+        "incremental": incremental,
+        "incremental_seconds": incremental_seconds,
+        "rss_mib": rss_full,
+        "rss_after_incremental_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "precision": metrics.precision,
+        "recall": metrics.recall,
+        "f1": metrics.f1,
+    }
+
+
+def _backend_url(backend: str, workdir: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / 'warehouse.db'}", None
+    from sqlalchemy import create_engine, text
+
+    name = f"kundenstamm_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}", name
+
+
+def _drop(name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _units(summary: dict[str, Any]) -> dict[str, int]:
+    return {
+        "rows read": summary["rows"]["read"],
+        "records": summary["warehouse"]["source_records"],
+        "pairs": sum(summary["pairs_per_rule"].values()),
+        "customers": summary["customers"],
+    }
+
+
+def _print(backend: str, result: dict[str, Any]) -> None:
+    full, incremental = result["full"], result["incremental"]
+    timings, units = full["timings"], _units(full)
+    print(f"\n== {backend}: full load of {units['rows read']:,} rows ==")
+    print(f"{'stage':<12}{'seconds':>10}{'per second':>16}  unit")
+    for stage, unit in STAGES:
+        seconds = timings.get(stage, 0.0)
+        rate = f"{units[unit] / seconds:,.0f}" if seconds else "-"
+        print(f"{stage:<12}{seconds:>10.1f}{rate:>16}  {unit}")
+    total = result["full_seconds"]
+    print(f"{'total':<12}{total:>10.1f}{units['rows read'] / total:>16,.0f}  rows read")
+    print(
+        f"records {units['records']:,}  candidate pairs {units['pairs']:,}  customers "
+        f"{units['customers']:,}  quarantined {full['rows']['quarantined']:,}"
+    )
+    print(
+        f"pairwise precision {result['precision']:.4f}  recall {result['recall']:.4f}  "
+        f"F1 {result['f1']:.4f}"
+    )
+    print(f"peak RSS {result['rss_mib']:,.0f} MiB (full load)")
+    print(f"re-run without new deliveries {result['noop_seconds']:.1f} s")
+    share = result["incremental_seconds"] / result["full_seconds"]
+    rows = incremental["rows"]
+    print(
+        f"incremental day: {rows['read']:,} rows read ({rows['inserted']:,} new, "
+        f"{rows['updated']:,} changed, {rows['duplicate']:,} unchanged) in "
+        f"{result['incremental_seconds']:.1f} s = {share:.1%} of the full load"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--people", type=int, default=250_000)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--warehouse", default=None, help="default: a fresh SQLite file")
-    parser.add_argument("--keep", action="store_true", help="keep the working folder")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary one")
+    parser.add_argument("--single", default=None, help=argparse.SUPPRESS)  # child process
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="kundenstamm-bench-"))
-    landing, truth = workdir / "landing", workdir / "truth.csv"
-    url = args.warehouse or f"sqlite:///{workdir / 'warehouse.db'}"
+    if args.single:  # child: one backend, result as JSON on the last line
+        workdir = args.workdir
+        result = _single(args.single, workdir / "all", workdir / "truth.csv", workdir)
+        print(json.dumps(result, default=str))
+        return
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kundenstamm-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     try:
-        started = time.perf_counter()
-        generate_landing(landing, truth, people=args.people, days=args.days, seed=args.seed)
-        generated = time.perf_counter() - started
-
-        started = time.perf_counter()
-        summary = consolidate(landing=landing, warehouse_url=url)
-        first_run = time.perf_counter() - started
-
-        started = time.perf_counter()
-        consolidate(landing=landing, warehouse_url=url)
-        rerun = time.perf_counter() - started
-
-        metrics = evaluate_warehouse(url, truth)
-        rows = summary["rows"]
-        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        backend = url.split(":")[0]
-        print(f"people {args.people}, days {args.days}, seed {args.seed}, warehouse {backend}")
-        print(f"generate         {generated:8.1f} s")
-        print(f"consolidate      {first_run:8.1f} s  ({rows['read'] / first_run:,.0f} rows/s)")
-        print(f"re-run (no-op)   {rerun:8.1f} s")
+        everything, _, generated = _generate(workdir, args.people, args.days, args.seed)
+        size = sum(p.stat().st_size for p in everything.rglob("*") if p.is_file())
         print(
-            f"rows read {rows['read']:,}  loaded {rows['loaded']:,}  quarantined "
-            f"{rows['quarantined']:,}  duplicate {rows['duplicate']:,}  skipped {rows['skipped']:,}"
+            f"generated {args.people:,} people over {args.days} + 1 days "
+            f"({size / 2**20:,.0f} MiB) in {generated:.1f} s"
         )
-        print(f"customers {summary['customers']:,}  pairs per rule {summary['pairs_per_rule']}")
-        print(
-            f"pairwise precision {metrics.precision:.4f}  recall {metrics.recall:.4f}  "
-            f"F1 {metrics.f1:.4f}  (FP {metrics.false_positives}, FN {metrics.false_negatives})"
-        )
-        print(f"peak RSS         {peak_mib:8.0f} MiB")
+        for backend in args.backends.split(","):
+            url, database = _backend_url(backend, workdir)
+            try:
+                child = subprocess.run(
+                    [sys.executable, __file__, "--single", url, "--workdir", str(workdir)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if child.returncode != 0:
+                    print(f"\n== {backend}: failed ==\n{child.stderr[-3000:]}")
+                    continue
+                _print(backend, json.loads(child.stdout.strip().splitlines()[-1]))
+            finally:
+                if database:
+                    _drop(database)
     finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
+        if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 

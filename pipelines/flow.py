@@ -178,6 +178,7 @@ def summarize(
         "links_changed": published.links_changed,
         "reviews_pending": published.reviews_pending,
         "pairs_per_rule": pairs_per_rule,
+        "timings": _stage_seconds(outcomes, published),
         "warehouse": totals,
     }
 
@@ -193,6 +194,15 @@ def publish_quality_report(warehouse_url: str, run_id: int, report_dir: Path) ->
         description=f"Data quality after run {run_id}",
     )
     return out
+
+
+def _stage_seconds(outcomes: list[StageOutcome], published: PublishSummary) -> dict[str, float]:
+    """Seconds per stage: read / validate / stage summed over deliveries, then matching's."""
+    seconds: Counter[str] = Counter()
+    for outcome in outcomes:
+        seconds.update(outcome.seconds)
+    seconds.update(published.timings)
+    return {stage: round(value, 3) for stage, value in seconds.items()}
 
 
 @flow(name="consolidate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -49,6 +50,8 @@ def match_and_publish(
     summary = publish_partition(
         session, run_id, records, clusters, links, reviews, policy, rebuild_golden=rebuild_golden
     )
+    if result is not None:
+        summary = replace(summary, timings={**result.timings, **summary.timings})
     return summary, dict(result.pairs_per_rule) if result is not None else {}
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -37,6 +38,7 @@ class StageOutcome:
     status: str
     counts: FileCounts
     reason: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # read / validate / stage
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,25 @@ def _outcome(row: RawRow) -> RowOutcome:
         return RowOutcome("skipped", lineage, reasons=(exc.reason,))
 
 
-def parse_rows(file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RowOutcome]]:
-    """Validate a delivery chunk by chunk; raises SourceFormatError before the first chunk."""
-    for chunk in read_file(file, chunksize=chunksize):
-        yield [_outcome(row) for row in chunk]
+def parse_rows(
+    file: LandingFile, *, chunksize: int = 10_000, seconds: dict[str, float] | None = None
+) -> Iterator[list[RowOutcome]]:
+    """Validate a delivery chunk by chunk; raises SourceFormatError before the first chunk.
+
+    `seconds` collects the time spent reading (connector) and validating (schemas).
+    """
+    clock = seconds if seconds is not None else {}
+    chunks = read_file(file, chunksize=chunksize)
+    while True:
+        started = time.perf_counter()
+        chunk = next(chunks, None)
+        read = time.perf_counter()
+        clock["read"] = clock.get("read", 0.0) + read - started
+        if chunk is None:
+            return
+        outcomes = [_outcome(row) for row in chunk]
+        clock["validate"] = clock.get("validate", 0.0) + time.perf_counter() - read
+        yield outcomes
 
 
 def parse_delivery(file: LandingFile, *, chunksize: int = 10_000) -> ParsedDelivery:
@@ -139,7 +156,13 @@ def stage_delivery(
         manifest=loaded_before,
         suppressions=load_suppressions(session),
     )
-    chunks = iter(parsed.chunks) if parsed is not None else parse_rows(file, chunksize=chunksize)
+    seconds: dict[str, float] = {}
+    chunks = (
+        iter(parsed.chunks)
+        if parsed is not None
+        else parse_rows(file, chunksize=chunksize, seconds=seconds)
+    )
+    started = time.perf_counter()
     try:
         for chunk in chunks:
             for outcome in chunk:
@@ -154,8 +177,10 @@ def stage_delivery(
         session.rollback()
         return _reject(session, run_id, relative, file, delivery, exc.reason)
     counts = stager.finish()
+    total = time.perf_counter() - started
+    seconds["stage"] = total - seconds.get("read", 0.0) - seconds.get("validate", 0.0)
     log.info("staged %s: %s", relative, counts.as_dict())
-    return StageOutcome(relative, file.record_kind, "loaded", counts)
+    return StageOutcome(relative, file.record_kind, "loaded", counts, seconds=seconds)
 
 
 def _reject(

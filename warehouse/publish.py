@@ -223,32 +223,37 @@ def _write_links(
     links: Mapping[int, LinkEvidence],
     previous: Mapping[int, str],
 ) -> int:
-    current = {link.source_record_id: link for link in session.scalars(select(CustomerLink))}
+    """Insert new links and bulk-update changed ones; returns how many records moved."""
+    columns = ("customer_id", "method", "score", "evidence")
+    current = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(CustomerLink.source_record_id, *(getattr(CustomerLink, c) for c in columns))
+        )
+    }
     inserts: list[dict[str, Any]] = []
-    changed = 0
+    updates: list[dict[str, Any]] = []
     for customer_id, record_ids in members.items():
         for record_id in record_ids:
             evidence = links.get(record_id, LinkEvidence("single", None, {}))
-            values = {
-                "customer_id": customer_id,
-                "method": evidence.method,
-                "score": evidence.score,
-                "evidence": evidence.evidence,
+            values = (customer_id, evidence.method, evidence.score, evidence.evidence)
+            row = {
+                "source_record_id": record_id,
+                "run_id": run_id,
+                **dict(zip(columns, values, strict=True)),
             }
-            link = current.get(record_id)
-            if link is None:
-                inserts.append({"source_record_id": record_id, "run_id": run_id, **values})
-                changed += 1
-            elif any(getattr(link, k) != v for k, v in values.items()):
-                session.execute(
-                    update(CustomerLink)
-                    .where(CustomerLink.source_record_id == record_id)
-                    .values(run_id=run_id, **values)
-                )
-                changed += 1
+            stored = current.get(record_id)
+            if stored is None:
+                inserts.append(row)
+            elif tuple(stored) != values:
+                updates.append(row)
     if inserts:
-        session.execute(insert(CustomerLink), inserts)
-    return changed
+        session.execute(insert(_TABLES["customer_link"]), inserts)
+    if updates:
+        session.execute(update(CustomerLink), updates)  # bulk UPDATE by primary key
+    return sum(1 for r in updates if previous.get(r["source_record_id"]) != r["customer_id"]) + len(
+        inserts
+    )
 
 
 def _write_reviews(
