@@ -278,7 +278,22 @@ def consolidate(
         key="consolidate-rows",
         table=[{"source": kind, **counts} for kind, counts in summary["per_source"].items()],
         description=(
-            f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate + skipped"
+            f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate "
+            "+ skipped + suppressed"
         ),
+    )
+    create_table_artifact(
+        key="consolidate-customers",
+        table=[
+            {
+                "customers": summary["customers"],
+                "created": summary["customers_created"],
+                "merged": summary["customers_merged"],
+                "split": summary["customers_split"],
+                "links_changed": summary["links_changed"],
+                "review_items": summary["reviews_pending"],
+            }
+        ],
+        description=f"Customers after run {run_id} and the identity changes it made",
     )
     return summary

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from prefect.client.orchestration import get_client
 from sqlalchemy import func, select
@@ -72,13 +74,34 @@ def test_samples_consolidate_and_rerun_changes_nothing(
     assert _counts(warehouse_url) == before  # no new rows anywhere
 
 
-async def _artifact_keys() -> set[str]:
+async def _latest_artifacts() -> dict[str, Any]:
     async with get_client() as client:
-        return {a.key for a in await client.read_artifacts() if a.key}
+        artifacts = await client.read_artifacts()
+    latest: dict[str, Any] = {}
+    for artifact in sorted(artifacts, key=lambda a: a.created or 0):
+        if artifact.key:
+            latest[artifact.key] = artifact.data
+    return latest
 
 
-def test_flow_publishes_a_row_count_artifact(sample_landing: Path, tmp_path: Path) -> None:
+def test_flow_publishes_its_counts_as_artifacts(sample_landing: Path, tmp_path: Path) -> None:
     import asyncio
 
-    consolidate(landing=sample_landing, warehouse_url=f"sqlite:///{tmp_path / 'w.db'}")
-    assert "consolidate-rows" in asyncio.run(_artifact_keys())
+    summary = consolidate(landing=sample_landing, warehouse_url=f"sqlite:///{tmp_path / 'w.db'}")
+    artifacts = asyncio.run(_latest_artifacts())
+    rows = _table(artifacts["consolidate-rows"])
+    assert {row["source"]: row["read"] for row in rows} == {
+        kind: counts["read"] for kind, counts in summary["per_source"].items()
+    }
+    assert sum(row["quarantined"] for row in rows) == summary["rows"]["quarantined"]
+    (customers,) = _table(artifacts["consolidate-customers"])
+    assert customers["customers"] == summary["customers"] > 0
+    assert customers["created"] == summary["customers_created"]
+    assert customers["review_items"] == summary["reviews_pending"]
+    markdown = artifacts["consolidate-quality"]
+    assert f"{summary['customers']} active customers" in markdown
+
+
+def _table(data: Any) -> list[dict[str, Any]]:
+    """Table artifacts come back as JSON text."""
+    return json.loads(data) if isinstance(data, str) else list(data)
