@@ -20,10 +20,12 @@ from pipelines.quality import quality_markdown, write_quality_report
 from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
 from pipelines.stage import (
+    DeliveryRefused,
     ParsedDelivery,
     StageOutcome,
     needs_loading,
     parse_delivery,
+    reject_delivery,
     stage_delivery,
 )
 from schemas.errors import KundenstammError
@@ -60,8 +62,15 @@ def stage_file(
     parsed: ParsedDelivery | None = None,
 ) -> StageOutcome:
     """One delivery in one transaction: a crash leaves the whole file staged or none of it."""
-    with session_factory(engine_for(warehouse_url)).begin() as session:
-        return stage_delivery(session, run_id, landing, file, reprocess=reprocess, parsed=parsed)
+    sessions = session_factory(engine_for(warehouse_url))
+    try:
+        with sessions.begin() as session:
+            return stage_delivery(
+                session, run_id, landing, file, reprocess=reprocess, parsed=parsed
+            )
+    except DeliveryRefused as refused:  # its staging was rolled back with the transaction
+        with sessions.begin() as session:
+            return reject_delivery(session, run_id, refused)
 
 
 @task(cache_policy=NO_CACHE)
@@ -167,6 +176,10 @@ def summarize(
             "unrecognized": len(unrecognized),
         },
         "rejected_files": {o.path: o.reason for o in outcomes if o.status == "rejected"},
+        "deliveries": [
+            {"path": o.path, "status": o.status, "reason": o.reason, **o.counts.as_dict()}
+            for o in outcomes
+        ],
         "unrecognized_files": unrecognized,
         "rows": rows.as_dict(),
         "skip_reasons": dict(rows.skip_reasons),

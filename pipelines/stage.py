@@ -174,13 +174,31 @@ def stage_delivery(
                     stager.skipped(outcome.reasons[0])
             stager.flush()
     except SourceFormatError as exc:
-        session.rollback()
-        return _reject(session, run_id, relative, file, delivery, exc.reason)
+        # Whatever was staged must go: the caller rolls the transaction back, then notes
+        # the refusal in a fresh one (`reject_delivery`).
+        raise DeliveryRefused(file, delivery, exc.reason) from exc
     counts = stager.finish()
     total = time.perf_counter() - started
     seconds["stage"] = total - seconds.get("read", 0.0) - seconds.get("validate", 0.0)
     log.info("staged %s: %s", relative, counts.as_dict())
     return StageOutcome(relative, file.record_kind, "loaded", counts, seconds=seconds)
+
+
+class DeliveryRefused(Exception):
+    """A delivery that failed its format check after staging began (a lazily read member)."""
+
+    def __init__(self, file: LandingFile, delivery: Delivery, reason: str) -> None:
+        super().__init__(reason)
+        self.file = file
+        self.delivery = delivery
+        self.reason = reason
+
+
+def reject_delivery(session: Session, run_id: int, refused: DeliveryRefused) -> StageOutcome:
+    """Note a refused delivery in its own transaction, after its staging was rolled back."""
+    return _reject(
+        session, run_id, refused.delivery.path, refused.file, refused.delivery, refused.reason
+    )
 
 
 def _reject(
