@@ -96,18 +96,7 @@ def quarantine_rows(
         query = query.where(Quarantine.source == source)
     if run_id is not None:
         query = query.where(Quarantine.run_id == run_id)
-    return [
-        {
-            "id": row.id,
-            "run_id": row.run_id,
-            "source": row.source,
-            "file": path,
-            "line": row.line,
-            "member": row.member,
-            "reasons": row.reasons,
-        }
-        for row, path in session.execute(query)
-    ]
+    return [_quarantined(row, path) for row, path in session.execute(query)]
 
 
 def quarantine_row(session: Session, quarantine_id: int) -> dict[str, Any]:
@@ -120,6 +109,11 @@ def quarantine_row(session: Session, quarantine_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"no quarantine row {quarantine_id}")
     row, path = found
+    return {**_quarantined(row, path), "raw": row.raw}
+
+
+def _quarantined(row: Quarantine, path: str) -> dict[str, Any]:
+    """Where a quarantined row came from and why, without its payload."""
     return {
         "id": row.id,
         "run_id": row.run_id,
@@ -128,7 +122,6 @@ def quarantine_row(session: Session, quarantine_id: int) -> dict[str, Any]:
         "line": row.line,
         "member": row.member,
         "reasons": row.reasons,
-        "raw": row.raw,
     }
 
 
