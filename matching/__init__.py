@@ -7,6 +7,7 @@
 
 Modules, in the order a run uses them: `settings` (+ `catalog`, `defaults`), `keys`,
 `features` (+ `sharing`), `blocking`, `comparisons` (+ `similarity`), `estimation`,
-`scoring`, `clustering`, `linker`; `evaluation` scores a partition against ground truth.
+`scoring` (+ `frequency`), `clustering`, `linker`; `evaluation` scores a partition against
+ground truth, `benchmarks/match_quality.py` measures it on demo warehouses.
 Only this package imports recordlinkage.
 """

@@ -29,13 +29,22 @@ METHOD_LEVELS: dict[str, tuple[str, ...]] = {
     # shared: the same mailbox, but several people's names use it (a family address).
     "email": ("exact", "shared", "local_part", "different"),
     # mobile: same main number, a mobile (or foreign) one; landline: a shared fixed-network
-    # or second number; shared: a number several people's names use.
+    # or second number; shared: a number several people's names use; different: two
+    # numbers of one kind (mobile / fixed network) that differ.
     "phone": ("mobile", "landline", "shared", "different"),
     "address": ("exact", "street", "postcode", "city", "different"),
-    # unique: an identifier only one person's name carries; shared: a generic code.
+    # unique: an identifier only one person's name carries; shared: a generic code;
+    # different: person identifiers of one namespace (two loyalty cards) that differ.
     "identifiers": ("unique", "shared", "different"),
     "exact": ("same", "different"),
 }  # fmt: skip
+# Levels that may be term-frequency adjusted (`Comparison.term_frequency`), with the feature
+# column whose value frequency replaces the level's u (see `frequency`).
+TF_COLUMNS: dict[str, dict[str, str]] = {
+    "first_name": {"exact": "first_name_key", "nickname": "first_name_nick"},
+    "last_name": {"exact": "last_name_key"},
+    "address": {"postcode": "postal_code", "city": "city_key"},
+}
 # Methods taking Jaro-Winkler thresholds (jw_high, jw_mid); the others take none.
 THRESHOLD_COUNT: dict[str, int] = {"first_name": 2, "last_name": 2}
 
@@ -47,12 +56,15 @@ FEATURE_COLUMNS: frozenset[str] = frozenset(
         "last_name_din", "last_name_ascii", "last_name_key", "last_name_phonetic",
         "name_tokens", "salutation", "name_suffix", "company_key",
         "birth_date_key", "birth_year", "birth_month", "birth_day", "birth_month_day",
-        "email", "email_local", "email_shared",
-        "phone", "phone_alt", "phone_shared", "phone_alt_shared",
+        "email", "email_local", "email_local_named", "email_shared",
+        "phone", "phone_alt", "phone_shared", "phone_alt_shared", "phone_kinds",
         "street_key", "house_number_key", "postal_code", "city_key",
-        "identifiers", "identifiers_unique", "identifiers_common",
+        "identifiers", "identifiers_unique", "identifiers_common", "identifier_kinds",
     }
 )  # fmt: skip
+# Identifier namespaces naming a person, not a transaction (as the schemas layer's
+# PERSON_ID_NAMESPACES): two different values of one of them are two people or accounts.
+PERSON_NAMESPACES: tuple[str, ...] = ("card", "shop_customer", "ustid", "voucherify_customer")
 # Columns holding a tuple of values per record (blocking explodes them).
 TUPLE_COLUMNS: frozenset[str] = frozenset(
     {"identifiers", "identifiers_unique", "identifiers_common"}

@@ -3,9 +3,10 @@ singletons and resist chaining.
 
 Anti-chaining rule: links are merged strongest first; two clusters are not merged when
 the merged cluster would contain a pair of records with *veto evidence* (by default a
-different first name — not a nickname, typo or initial —, a different birth date, or
-jun./sen.) unless that very pair is itself an automatic link (its score already weighed
-the evidence). So `Marlene König — M. König — Manfred König` does not become one person.
+different first name — not a nickname, typo or initial —, a different birth date,
+jun./sen., or two different numbers of one kind: two mobiles are two people) unless that
+very pair is itself an automatic link (its score already weighed the evidence). So
+`Marlene König — M. König — Manfred König` does not become one person.
 
 Only components of three or more records can chain, so only they are checked, and only
 those holding a veto pair are re-built link by link.

@@ -175,20 +175,26 @@ def email(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames)
     ok = present(left["email"]) & present(right["email"])
     same = equal(left["email"], right["email"])
     shared = same & left["email_shared"].astype(bool)
-    local = ok & ~same & equal(left["email_local"], right["email_local"])
+    # A mailbox name spelled from the names is what namesakes pick too: only "different".
+    named = left["email_local_named"].astype(bool) | right["email_local_named"].astype(bool)
+    local = ok & ~same & ~named & equal(left["email_local"], right["email_local"])
     return select([same & ~shared, shared, local], ok)
 
 
 def phone(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    """Numbers of different kinds never disagree: a mobile on one side and a landline on the
+    other is one person's two phones as often as two people's. Two mobiles (or two
+    landlines) that differ do."""
     pa, aa, pb, ab = left["phone"], left["phone_alt"], right["phone"], right["phone_alt"]
-    ok = (present(pa) | present(aa)) & (present(pb) | present(ab))
     main_shared = left["phone_shared"].astype(bool)
     alt_shared = left["phone_alt_shared"].astype(bool)
     both_main = equal(pa, pb)
     via_main, via_alt = both_main | equal(pa, ab), equal(aa, pb) | equal(aa, ab)
     mobile = both_main & ~main_shared & per_value(pa, keys.is_mobile)
     personal = (via_main & ~main_shared) | (via_alt & ~alt_shared)
-    return select([mobile, personal, via_main | via_alt], ok)
+    kinds = holds(left["phone_kinds"], right["phone_kinds"], present(left["phone_kinds"])
+                  & present(right["phone_kinds"]), _share_a_word)  # fmt: skip
+    return select([mobile, personal, via_main | via_alt], kinds | via_main | via_alt)
 
 
 def address(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
@@ -204,10 +210,18 @@ def address(left: Side, right: Side, thresholds: Thresholds, nicknames: Nickname
 
 
 def identifiers(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    """Different only where both carry a person identifier of one kind (two loyalty cards);
+    an order number against a card number, or two orders, say nothing."""
     ok = nonempty(left["identifiers"]) & nonempty(right["identifiers"])
     unique = shares_any(left["identifiers_unique"], right["identifiers_unique"], ok)
     shared = shares_any(left["identifiers_common"], right["identifiers_common"], ok)
-    return select([unique, shared], ok)
+    ka, kb = left["identifier_kinds"], right["identifier_kinds"]
+    kinds = holds(ka, kb, ok & present(ka) & present(kb), _share_a_word)
+    return select([unique, shared], unique | shared | kinds)
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    return not set(a.split()).isdisjoint(b.split())
 
 
 class Method(NamedTuple):
@@ -230,11 +244,14 @@ METHODS: dict[str, Method] = {
     "first_name": Method(_NAME_COLUMNS, first_name),
     "last_name": Method(_NAME_COLUMNS, last_name),
     "birth_date": Method(("birth_year", "birth_month", "birth_day", "birth_month_day"), birth_date),
-    "email": Method(("email", "email_local", "email_shared"), email),
-    "phone": Method(("phone", "phone_alt", "phone_shared", "phone_alt_shared"), phone),
+    "email": Method(("email", "email_local", "email_local_named", "email_shared"), email),
+    "phone": Method(
+        ("phone", "phone_alt", "phone_shared", "phone_alt_shared", "phone_kinds"), phone
+    ),
     "address": Method(("street_key", "house_number_key", "postal_code", "city_key"), address),
     "identifiers": Method(
-        ("identifiers", "identifiers_unique", "identifiers_common"), identifiers
+        ("identifiers", "identifiers_unique", "identifiers_common", "identifier_kinds"),
+        identifiers,
     ),
 }  # fmt: skip
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from matching import keys
+from matching.catalog import PERSON_NAMESPACES
 from matching.keys import Nicknames
 from matching.sharing import shared_values
 
@@ -93,6 +94,16 @@ def _birth(out: pd.DataFrame, records: pd.DataFrame) -> None:
     ]
 
 
+def _phone_kinds(phone: pd.Series, alt: pd.Series) -> list[str | None]:
+    """Which kinds of number a record has: `mobile`, `fixed` or both (see `phone`)."""
+    mobile = [_per_value(s, keys.is_mobile).tolist() for s in (phone, alt)]
+    kinds = []
+    for p, a, mp, ma in zip(phone.tolist(), alt.tolist(), *mobile, strict=True):
+        found = {("mobile" if m else "fixed") for v, m in ((p, mp), (a, ma)) if v is not None}
+        kinds.append(" ".join(sorted(found)) or None)
+    return kinds
+
+
 def _identifiers(series: pd.Series) -> list[tuple[str, ...]]:
     return [
         tuple(dict.fromkeys(str(i) for i in v if i)) if isinstance(v, tuple | list) else ()
@@ -121,22 +132,44 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
     _birth(out, records)
     out["email"] = _per_value(_text(records["email"]), str.lower)
     out["email_local"] = _per_value(out["email"], keys.email_local)
+    out["email_local_named"] = _local_part_named(out)
     out["phone"] = _text(records["phone"])
     out["phone_alt"] = _text(records["phone_alt"])
+    out["phone_kinds"] = _phone_kinds(out["phone"], out["phone_alt"])
     out["street_key"] = _per_value(_text(records["street"]), lambda v: keys.street_key(v) or None)
     out["house_number_key"] = _per_value(_text(records["house_number"]), keys.house_number_key)
     out["postal_code"] = _per_value(_text(records["postal_code"]), lambda v: "".join(v.split()))
     out["city_key"] = _per_value(_text(records["city"]), lambda v: keys.name_key(v) or None)
     out["identifiers"] = _identifiers(records["identifiers"])
+    out["identifier_kinds"] = [
+        " ".join(sorted({i.split(":", 1)[0] for i in ids} & set(PERSON_NAMESPACES))) or None
+        for ids in out["identifiers"]
+    ]
     _mark_shared(out, nicknames)
     return out
+
+
+def _local_part_named(out: pd.DataFrame) -> np.ndarray:
+    """Whether the mailbox name is spelled from the record's own names (`christina.schmidt`,
+    `cschmidt.16`): two namesakes share such a local part at other providers, so its
+    agreement adds nothing to the names' agreement."""
+    local = _per_value(out["email_local"], lambda v: keys.name_key(v) or None).tolist()
+    first, last = out["first_name_key"].tolist(), out["last_name_key"].tolist()
+    return np.array(
+        [
+            isinstance(mailbox, str) and mailbox in keys.name_spellings(f or "", surname or "")
+            for mailbox, f, surname in zip(local, first, last, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:
     shared_email = shared_values(out, ["email"], nicknames)
     shared_phone = shared_values(out, ["phone", "phone_alt"], nicknames)
     shared_ids = shared_values(out, ["identifiers"], nicknames)
-    out["email_shared"] = out["email"].isin(shared_email).to_numpy()
+    family = _per_value(out["email_local"], keys.is_family_mailbox).map(bool)
+    out["email_shared"] = (out["email"].isin(shared_email) | family).to_numpy()
     out["phone_shared"] = out["phone"].isin(shared_phone).to_numpy()
     out["phone_alt_shared"] = out["phone_alt"].isin(shared_phone).to_numpy()
     ids = out["identifiers"].tolist()

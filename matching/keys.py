@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ _ASCII = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"
 _EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
 # German fixed-network numbers are shared by a household; 015x/016x/017x are mobiles.
 _DE_MOBILE_PREFIXES = ("+4915", "+4916", "+4917")
+_FAMILY_MAILBOX = re.compile(r"(familie|family|fam[._-])", re.IGNORECASE)
 
 
 def _fold(text: str, table: dict[int, str]) -> str:
@@ -106,6 +108,21 @@ def email_local(email: str) -> str:
     """The mailbox name: `j.weiss+shop@web.de` → `j.weiss` (the `+tag` is the same mailbox)."""
     local = email.rsplit("@", 1)[0]
     return local.split("+", 1)[0]
+
+
+def name_spellings(first: str, last: str) -> frozenset[str]:
+    """Mailbox names built from a person's name keys: `christinaschmidt`, `schmidtc`, …"""
+    if not last:
+        return frozenset({first}) if first else frozenset()
+    spellings = {last, last + first, first + last, first[:1] + last, last + first[:1]}
+    if first:
+        spellings.update({first, first + last[:1]})
+    return frozenset(spellings)
+
+
+def is_family_mailbox(local: str) -> bool:
+    """`familie.beck@…`, `family-meyer@…`: a household's address, whatever names use it."""
+    return _FAMILY_MAILBOX.match(local) is not None
 
 
 def is_mobile(phone: str) -> bool:

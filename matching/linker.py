@@ -22,6 +22,7 @@ from matching.blocking import candidate_pairs
 from matching.clustering import Pairs, Veto, cluster
 from matching.comparisons import compare_pairs
 from matching.features import build_features
+from matching.frequency import adjust_weights
 from matching.keys import Nicknames, load_nicknames
 from matching.scoring import (
     ModelParameters,
@@ -136,7 +137,9 @@ def link_records(
         estimation.fit(settings, n, codes, compare) if n > 1 else prior_parameters(settings)
     )
     lap("estimation")
-    weights = level_weights(codes, parameters)
+    weights = adjust_weights(
+        level_weights(codes, parameters), codes, pairs, features, settings, parameters
+    )
     total = weights.sum(axis=1, dtype=np.float64)
     score = match_probability(total, parameters)
     keep = np.flatnonzero(score >= settings.review_threshold)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from matching.catalog import (
     FEATURE_COLUMNS,
     METHOD_LEVELS,
+    TF_COLUMNS,
     THRESHOLD_COUNT,
     BlockMethod,
     ComparisonMethod,
@@ -79,6 +80,8 @@ class Comparison(_Frozen):
     column: str | None = None  # the compared column of the `exact` method
     thresholds: tuple[float, ...] = ()  # Jaro-Winkler (high, mid) of the name methods
     levels: tuple[Level, ...]
+    # Levels weighed by how common the agreeing value is (`catalog.TF_COLUMNS`, `frequency`).
+    term_frequency: tuple[str, ...] = ()
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -114,6 +117,10 @@ class ScoringSettings(_Frozen):
     em_min_match_share: float = Field(default=1e-4, gt=0, lt=1)  # below: EM degenerated
     em_max_match_share: float = Field(default=0.9, gt=0, lt=1)  # above: EM degenerated
     probability_floor: float = Field(default=1e-4, gt=0, lt=0.5)  # clamp for estimates
+    min_records_for_tf: int = Field(default=1_000, ge=2)  # fewer: frequencies are noise
+    tf_min_u: float = Field(default=1e-6, gt=0, lt=1)  # floor of a value's frequency
+    # Namesakes the frame cannot tell apart, per full name (see `frequency`).
+    tf_unseen_namesakes: float = Field(default=0.1, gt=0)
     seed: int = 42
 
 
@@ -125,6 +132,7 @@ class ClusteringSettings(_Frozen):
         "first_name.different",
         "birth_date.different",
         "name_suffix.different",
+        "phone.different",
     )
 
 
@@ -247,6 +255,12 @@ def _comparison_problems(comparison: Comparison) -> list[str]:
         0 < t <= 1 for t in thresholds
     ):
         problems.append(f"{where}: thresholds must fall from 1 towards 0, got {list(thresholds)}")
+    adjustable = TF_COLUMNS.get(comparison.method, {})
+    if unknown := [n for n in comparison.term_frequency if n not in adjustable]:
+        problems.append(
+            f"{where}: term_frequency levels {unknown} cannot be adjusted; "
+            f"method {comparison.method!r} allows {list(adjustable)}"
+        )
     if comparison.method == "exact" and comparison.column not in FEATURE_COLUMNS:
         problems.append(f"{where}: method 'exact' needs a known column, got {comparison.column!r}")
     if comparison.method != "exact" and comparison.column is not None:

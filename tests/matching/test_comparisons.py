@@ -96,6 +96,11 @@ def test_contact_levels() -> None:
     assert levels(rec(email="a@web.de"), rec(email="a@web.de"))["email"] == "exact"
     assert levels(rec(email="a@web.de"), rec(email="a@gmx.de"))["email"] == "local_part"
     assert levels(rec(email="a@web.de"), rec(email="b@web.de"))["email"] == "different"
+    # Namesakes pick the same name-spelled mailbox at other providers: no extra evidence.
+    namesakes = {"first_name": "Christina", "last_name": "Schmidt"}
+    web = rec(**namesakes, email="christina.schmidt@web.de")
+    yahoo = rec(**namesakes, email="christina.schmidt@yahoo.de")
+    assert levels(web, yahoo)["email"] == "different"
     family = levels(
         rec(first_name="Hans", email="f@web.de"), rec(first_name="Helga", email="f@web.de")
     )
@@ -103,7 +108,10 @@ def test_contact_levels() -> None:
     assert levels(rec(phone=mobile), rec(phone_alt=mobile))["phone"] == "landline"
     assert levels(rec(phone=mobile), rec(phone=mobile))["phone"] == "mobile"
     assert levels(rec(phone=landline), rec(phone=landline))["phone"] == "landline"
-    assert levels(rec(phone=mobile), rec(phone=landline))["phone"] == "different"
+    # A mobile against a landline is one person's two phones as often as two people's.
+    assert levels(rec(phone=mobile), rec(phone=landline))["phone"] == "missing"
+    assert levels(rec(phone=mobile), rec(phone="+4917099999999"))["phone"] == "different"
+    assert levels(rec(phone=landline), rec(phone_alt="+4930123456"))["phone"] == "different"
     spouses = levels(
         rec(first_name="Hans", last_name="Müller", phone_alt=landline),
         rec(first_name="Helga", last_name="Müller", phone_alt=landline),
@@ -134,6 +142,12 @@ def test_address_and_identifier_levels() -> None:
     assert generic["identifiers"] == "shared"
     assert levels(rec(identifiers=card), rec(identifiers=("card:K-1",)))["identifiers"] == (
         "different"
+    )
+    # An order number against a card, or two orders of one customer, say nothing.
+    order, other_order = ("shop_order:#1",), ("shop_order:#2",)
+    assert levels(rec(identifiers=card), rec(identifiers=order))["identifiers"] == "missing"
+    assert levels(rec(identifiers=order), rec(identifiers=other_order))["identifiers"] == (
+        "missing"
     )
 
 

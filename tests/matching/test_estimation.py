@@ -60,10 +60,11 @@ def test_em_never_moves_fixed_m() -> None:
     assert fitted.comparisons[position].m_source[different] == "prior"
 
 
-def test_degenerate_em_keeps_the_priors() -> None:
+@pytest.mark.parametrize("level", ["different", 0])  # nothing agrees / everything agrees
+def test_degenerate_em_keeps_the_priors(level: str | int) -> None:
     config = settings()
-    different = [c.code("different") for c in config.comparisons]
-    codes = np.tile(np.array(different, dtype=np.int8), (5_000, 1))  # nothing ever agrees
+    codes_of = [c.code(level) if isinstance(level, str) else level for c in config.comparisons]
+    codes = np.tile(np.array(codes_of, dtype=np.int8), (5_000, 1))
     parameters = prior_parameters(config)
     fitted, share, note = estimate_m(parameters, config, codes)
     assert share is None and fitted == parameters

@@ -4,7 +4,9 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from matching.catalog import PERSON_NAMESPACES
 from matching.features import build_features
 from tests.matching.helpers import features, frame, rec
 
@@ -88,3 +90,47 @@ def test_a_one_name_carrier_contradicting_the_full_name_shares_the_value() -> No
     )
     assert _shared(out, "phone_alt_shared")[0] is True
     assert _shared(out, "phone_shared") == [False, True, True, True, False, False]
+
+
+def test_a_familie_mailbox_is_shared_even_with_one_name() -> None:
+    out = features(
+        rec(first_name="Jonas", last_name="Beck", email="familie.beck@yahoo.de"),
+        rec(email="familie.beck@yahoo.de"),  # the newsletter: no name at all
+        rec(first_name="Jonas", last_name="Beck", email="family-beck@web.de"),
+        rec(first_name="Fam", last_name="Ous", email="famous@web.de"),  # not "fam."
+    )
+    assert _shared(out, "email_shared") == [True, True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "email", "named"),
+    [
+        ("Christina", "Schmidt", "christina.schmidt@web.de", True),
+        ("Christina", "Schmidt", "cschmidt.16@posteo.de", True),  # digits are no name
+        ("Jürgen", "Lange", "juergen60@gmail.com", True),  # first name only, DIN folding
+        ("Jürgen", "Lange", "schnecke77@gmail.com", False),  # a chosen nickname
+        (None, None, "christina.schmidt@web.de", False),  # no names to spell it from
+    ],
+)
+def test_mailbox_names_spelled_from_the_names(
+    first: str | None, last: str | None, email: str, named: bool
+) -> None:
+    out = features(rec(first_name=first, last_name=last, email=email))
+    assert bool(out["email_local_named"].iloc[0]) is named
+
+
+def test_kinds_of_phone_and_person_identifier() -> None:
+    out = features(
+        rec(phone="+4915112345678", phone_alt="+49711234567",
+            identifiers=("card:K-1", "shop_order:#1", "shop_customer:7")),
+        rec(phone="+49711234567", identifiers=("shop_order:#2", "coupon:X")),
+        rec(),
+    )  # fmt: skip
+    assert out["phone_kinds"].tolist() == ["fixed mobile", "fixed", None]
+    assert out["identifier_kinds"].tolist() == ["card shop_customer", None, None]
+
+
+def test_person_namespaces_are_the_schemas_ones() -> None:
+    from schemas.sources.builder import PERSON_ID_NAMESPACES
+
+    assert set(PERSON_NAMESPACES) == {n.rstrip(":") for n in PERSON_ID_NAMESPACES}

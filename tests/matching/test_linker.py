@@ -93,3 +93,20 @@ def test_cannot_link_holds_against_direct_links_and_chains(records: pd.DataFrame
 def test_cannot_link_wins_over_a_must_link_chain(records: pd.DataFrame) -> None:
     result = link_records(records, must_link=[(20, 50)], cannot_link=[(50, 20)])
     assert result.clusters[20] != result.clusters[50]
+
+
+def test_two_different_mobiles_are_not_chained_into_one_person() -> None:
+    """Eike Vogt by email (1) and Eike Vogt by mobile (3) are two people; a record sharing
+    the email with one and a landline with the other must not join them (anti-chaining)."""
+    name = {"first_name": "Eike", "last_name": "Vogt"}
+    result = link_records(
+        frame(
+            rec(**name, email="eike@web.de", phone="+4915111111111"),
+            rec(**name, email="eike@web.de", phone_alt="+49711234567"),
+            rec(**name, phone="+4917022222222", phone_alt="+49711234567"),
+        )
+    )
+    auto = result.pairs[result.pairs["decision"] == "auto"]
+    assert {(1, 2), (2, 3)} <= set(zip(auto["left"], auto["right"], strict=True))
+    assert result.clusters[1] != result.clusters[3]
+    assert result.clusters[2] in (result.clusters[1], result.clusters[3])

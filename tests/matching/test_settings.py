@@ -25,8 +25,8 @@ def test_defaults_load_and_round_trip() -> None:
 
 def test_replace_validates() -> None:
     assert default_settings().replace(link_threshold=0.9).link_threshold == 0.9
-    with pytest.raises(ConfigError, match="review_threshold 0.5 is above link_threshold 0.4"):
-        default_settings().replace(link_threshold=0.4)
+    with pytest.raises(ConfigError, match="review_threshold 0.3 is above link_threshold 0.25"):
+        default_settings().replace(link_threshold=0.25)
 
 
 def test_toml(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_cross_item_problems_are_collected_once_the_items_are_valid() -> None:
     with pytest.raises(ConfigError) as caught:
         MatchSettings.from_dict(data)
     assert caught.value.problems == [
-        "review_threshold 0.99 is above link_threshold 0.95",
+        "review_threshold 0.99 is above link_threshold 0.8",
         "blocking rule 'email' is defined twice",
         "veto level 'first_name.unknown' names no comparison level",
     ]

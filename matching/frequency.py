@@ -1,0 +1,199 @@
+"""Term-frequency adjustment: a common value agreeing counts less than a rare one.
+
+A level's u is an average over all values: two random records share *some* surname with
+probability Σ f_v². For the value a pair actually shares, the chance that two random
+records agree on it is its own frequency f_v, so the pair's weight at a frequency-adjusted
+level is log2(m / f_v) instead of log2(m / u): `Müller` agreeing is worth little, `Wójcik`
+a lot. f_v is learnt from the frame being matched, never from a fixed list, and floored
+at `ScoringSettings.tf_min_u`; a frame of fewer than `min_records_for_tf` records keeps
+the levels' own u (in five records every name looks common).
+
+People are counted, not records: a customer with a shop account, five orders and three
+calls would make their own rare name look common. Records tied by a personal email,
+phone or identifier count once (`identity_labels`), which undercounts nobody else.
+
+Namesakes: where both names agree exactly, the product f_first · f_last is a poor guess
+of how many people share the *full* name (a Spanish first name comes with a Spanish
+surname), and the frame itself can count them: same-name records tied by a personal
+value or an address are one identity, and with k identities under a name the chance that
+a same-name record is somebody else is about (k - 1 + α) / identities (`namesake_shares`;
+α = `ScoringSettings.tf_unseen_namesakes`, people with that name the frame cannot tell
+apart). So one identity's name links on its own, `José García` at four addresses hardly
+counts, and the posterior of a name-only pair comes out near 1/k whatever the frame's
+size. The joint u is booked on the last name's weight (its frequency given the first).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from matching.catalog import TF_COLUMNS
+from matching.clustering import components
+from matching.scoring import ModelParameters
+from matching.settings import MatchSettings
+
+Pairs = npt.NDArray[np.int64]
+Labels = npt.NDArray[np.int64]
+
+
+def identity_labels(features: pd.DataFrame) -> Labels:
+    """Per record, a label shared by records tied by a personal email, phone or identifier
+    (not by an address: that would fold a household into one)."""
+    return _tied(features, _identity_values(features, with_address=False), keys=None)
+
+
+def value_frequencies(values: pd.Series, identities: Labels) -> npt.NDArray[np.float64]:
+    """Per record: the share of identities carrying its value among the identities carrying
+    any value of the column; NaN where the record has none."""
+    present = values.notna().to_numpy()
+    frame = pd.DataFrame({"value": values.to_numpy()[present], "who": identities[present]})
+    distinct = frame.drop_duplicates()
+    shares = distinct["value"].value_counts() / max(distinct["who"].nunique(), 1)
+    out = np.full(len(values), np.nan, dtype=np.float64)
+    out[present] = frame["value"].map(shares).to_numpy(dtype=np.float64)
+    return out
+
+
+def adjust_weights(
+    weights: npt.NDArray[np.float32],
+    codes: npt.NDArray[np.int8],
+    pairs: Pairs,
+    features: pd.DataFrame,
+    settings: MatchSettings,
+    parameters: ModelParameters,
+) -> npt.NDArray[np.float32]:
+    """`weights` with each frequency-adjusted level's weight replaced by log2(m / f_v).
+
+    f_v is the larger of the two sides' frequencies (equal for exact agreement; for the
+    swapped-name and postcode/city levels it keeps the adjustment symmetric and cautious).
+    """
+    if len(pairs) == 0 or len(features) < settings.scoring.min_records_for_tf:
+        return weights
+    adjusted = weights.copy()
+    floor = settings.scoring.tf_min_u
+    cache: dict[str, npt.NDArray[np.float64]] = {}
+    identities = identity_labels(features)
+    for column, comparison in enumerate(settings.comparisons):
+        params = parameters.comparisons[column]
+        for level in comparison.term_frequency:
+            feature = TF_COLUMNS[comparison.method][level]
+            if feature not in cache:
+                cache[feature] = value_frequencies(features[feature], identities)
+            code = comparison.code(level)
+            where = np.flatnonzero(codes[:, column] == code)
+            if where.size == 0:
+                continue
+            frequency = _pair_frequency(cache[feature], pairs[where])
+            known = ~np.isnan(frequency)
+            u = np.maximum(frequency[known], floor)
+            adjusted[where[known], column] = np.log2(params.m[code] / u).astype(np.float32)
+    _namesakes(adjusted, codes, pairs, features, settings, parameters, cache, identities)
+    return adjusted
+
+
+def _exact_name(settings: MatchSettings, method: str) -> int | None:
+    """Column of the frequency-adjusted name comparison of `method`, if any."""
+    for column, comparison in enumerate(settings.comparisons):
+        if comparison.method == method and "exact" in comparison.term_frequency:
+            return column
+    return None
+
+
+def _namesakes(
+    adjusted: npt.NDArray[np.float32],
+    codes: npt.NDArray[np.int8],
+    pairs: Pairs,
+    features: pd.DataFrame,
+    settings: MatchSettings,
+    parameters: ModelParameters,
+    cache: dict[str, npt.NDArray[np.float64]],
+    identities: Labels,
+) -> None:
+    """u of full-name agreement from the namesakes' count (see the module docstring)."""
+    first, last = _exact_name(settings, "first_name"), _exact_name(settings, "last_name")
+    if first is None or last is None:
+        return
+    exact_first = settings.comparisons[first].code("exact")
+    exact_last = settings.comparisons[last].code("exact")
+    where = np.flatnonzero((codes[:, first] == exact_first) & (codes[:, last] == exact_last))
+    if where.size == 0:
+        return
+    floor = settings.scoring.tf_min_u
+    f_first = np.maximum(_pair_frequency(cache["first_name_key"], pairs[where]), floor)
+    shares = namesake_shares(features, identities, settings.scoring.tf_unseen_namesakes)
+    joint = _pair_frequency(shares, pairs[where])
+    m_last = parameters.comparisons[last].m[exact_last]
+    known = ~np.isnan(joint)
+    weight = np.log2(m_last * f_first[known] / joint[known])
+    adjusted[where[known], last] = weight.astype(np.float32)
+
+
+def _identity_values(features: pd.DataFrame, *, with_address: bool) -> list[pd.Series]:
+    """Per record (0..n-1 index), values naming one person: personal email and phones,
+    one-person identifiers and, optionally, the full address."""
+    values = [
+        features["email"].mask(features["email_shared"].astype(bool)),
+        features["phone"].mask(features["phone_shared"].astype(bool)),
+        features["phone_alt"].mask(features["phone_alt_shared"].astype(bool)),
+        features["identifiers_unique"].explode(),
+    ]
+    if with_address:
+        street, number = features["street_key"], features["house_number_key"]
+        values.append(street + " " + number + " " + features["postal_code"])
+    return [v.dropna() for v in values]
+
+
+def _tied(features: pd.DataFrame, values: list[pd.Series], keys: pd.Series | None) -> Labels:
+    """Component labels of records sharing a value (and the same `keys` value, if given)."""
+    n = len(features)
+    edges = []
+    for series in values:
+        positions = series.index.to_numpy(dtype=np.int64)
+        frame = pd.DataFrame({"value": series.to_numpy(), "pos": positions})
+        group = ["value"]
+        if keys is not None:
+            frame["key"] = keys.to_numpy()[positions]
+            frame = frame.dropna(subset=["key"])
+            group.append("key")
+        first = frame.groupby(group)["pos"].transform("min").to_numpy()
+        edges.append(np.column_stack([first, frame["pos"].to_numpy()]))
+    links = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
+    return components(n, links[links[:, 0] != links[:, 1]])
+
+
+def namesake_shares(
+    features: pd.DataFrame, identities: Labels, unseen: float
+) -> npt.NDArray[np.float64]:
+    """Per record: (k - 1 + `unseen`) / named identities, k the identities carrying its full
+    name (NaN without both names).
+
+    Within a full name, records tied by an identity or a personal value or address are one
+    identity. Only established identities count: an address, a person identifier (card,
+    customer number) or two records. A lone call from an unseen number is no evidence of
+    a second person, and counting it would make every such call doubt its own name.
+    """
+    features = features.reset_index(drop=True)
+    full = features["first_name_key"] + "|" + features["last_name_key"]
+    named = full.notna().to_numpy()
+    out = np.full(len(features), np.nan, dtype=np.float64)
+    if not named.any():
+        return out
+    values = _identity_values(features, with_address=True)
+    shared = pd.Series(identities).where(pd.Series(identities).duplicated(keep=False))
+    labels = _tied(features, [*values, shared.dropna()], keys=full)
+    records = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
+    address = (features["street_key"].notna() & features["postal_code"].notna()).to_numpy()
+    person_id = features["identifier_kinds"].notna().to_numpy()
+    counted = named & (address | person_id | (records >= 2))
+    k = pd.Series(labels[counted]).groupby(full.to_numpy()[counted]).nunique()
+    total = max(len(np.unique(identities[named])), 1)
+    others = ((k - 1).clip(lower=0) + unseen) / total
+    out[named] = full[named].map(others).fillna(unseen / total).to_numpy(dtype=np.float64)
+    return out
+
+
+def _pair_frequency(frequency: npt.NDArray[np.float64], pairs: Pairs) -> npt.NDArray[np.float64]:
+    left, right = frequency[pairs[:, 0]], frequency[pairs[:, 1]]
+    return np.fmax(left, right)  # fmax: a value missing on one side takes the other's

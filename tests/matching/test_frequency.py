@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matching.frequency import identity_labels, namesake_shares, value_frequencies
+from matching.linker import LinkResult, link_records
+from schemas.errors import ConfigError
+from tests.matching.helpers import features, frame, rec, settings
+
+# Frequencies from any frame size (the default waits for 1,000 records).
+SMALL = {"scoring": {"min_records_for_tf": 2}}
+
+
+def _evidence(result: LinkResult, left: int, right: int) -> dict[str, Any]:
+    row = result.pairs[(result.pairs["left"] == left) & (result.pairs["right"] == right)]
+    assert len(row) == 1, result.pairs[["left", "right", "decision"]]
+    evidence: dict[str, Any] = row["evidence"].iloc[0]
+    return evidence
+
+
+def test_frequencies_count_people_not_records() -> None:
+    out = features(
+        rec(last_name="Wójcik", email="jw@web.de"),
+        rec(last_name="Wójcik", email="jw@web.de"),  # the same customer again
+        rec(last_name="Wójcik", email="jw@web.de"),
+        rec(last_name="Müller", email="a@web.de"),
+        rec(last_name="Müller", email="b@web.de"),
+        rec(last_name=None, email="c@web.de"),  # no value: not counted
+    )
+    identities = identity_labels(out)
+    assert len(set(identities[:3].tolist())) == 1 and len(set(identities.tolist())) == 4
+    shares = value_frequencies(out["last_name_key"], identities)
+    assert shares[:3] == pytest.approx([1 / 3] * 3)  # one of three people, not 3 of 5 records
+    assert shares[3:5] == pytest.approx([2 / 3] * 2)
+    assert np.isnan(shares[5])
+
+
+def test_a_common_surname_counts_less_than_a_rare_one() -> None:
+    others = [rec(first_name=n, last_name="Müller") for n in ("Anna", "Jörg", "Uwe", "Eva")]
+    result = link_records(
+        frame(
+            rec(first_name="Manfred", last_name="Müller"),
+            rec(first_name="Manni", last_name="Müller"),
+            rec(first_name="Manfred", last_name="Wójcik"),
+            rec(first_name="Manni", last_name="Wójcik"),
+            *others,
+        ),
+        settings(review_threshold=1e-9, **SMALL),
+    )
+    common, rare = _evidence(result, 1, 2), _evidence(result, 3, 4)
+    assert common["first_name"]["level"] == rare["first_name"]["level"] == "nickname"
+    assert common["last_name"]["level"] == rare["last_name"]["level"] == "exact"
+    # m = 0.85: Müller is carried by 6 of 8 people, Wójcik by 2 of 8.
+    assert common["last_name"]["weight"] == pytest.approx(np.log2(0.85 / (6 / 8)), abs=1e-3)
+    assert rare["last_name"]["weight"] == pytest.approx(np.log2(0.85 / (2 / 8)), abs=1e-3)
+
+
+def test_namesakes_are_counted_by_identity() -> None:
+    """Four José Garcías at four addresses; one Eike Vogt with a shop account, an order
+    and a call from a number nobody else has (no evidence of a second Eike Vogt)."""
+    garcias = [
+        rec(first_name="José", last_name="García", street=street, house_number="1",
+            postal_code="10115")
+        for street in ("Ring", "Weg", "Allee", "Markt")
+    ]  # fmt: skip
+    out = features(
+        *garcias,
+        rec(first_name="José", last_name="García", phone="+4917011111111"),  # a lone call
+        rec(first_name="Eike", last_name="Vogt", email="ev@web.de", street="Ring",
+            house_number="2", postal_code="10115"),
+        rec(first_name="Eike", last_name="Vogt", email="ev@web.de"),
+        rec(first_name="Eike", last_name="Vogt", phone="+4917022222222"),
+        rec(first_name="Eike", last_name=None),
+    )  # fmt: skip
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1)
+    identities = 7  # four Garcías, the lone call, Eike Vogt's account and order, the call
+    assert shares[:5] == pytest.approx([(4 - 1 + 0.1) / identities] * 5)
+    assert shares[5:8] == pytest.approx([0.1 / identities] * 3)
+    assert np.isnan(shares[8])
+
+
+def test_a_name_of_one_identity_links_a_name_of_many_does_not() -> None:
+    garcias = [
+        rec(first_name="José", last_name="García", street=street, house_number="1",
+            postal_code="10115", email=f"{street}@web.de")
+        for street in ("Ring", "Weg", "Allee", "Markt")
+    ]  # fmt: skip
+    result = link_records(
+        frame(
+            *garcias,
+            rec(source="hotline_call", first_name="José", last_name="García"),
+            rec(first_name="Swantje", last_name="Größlich", email="sg@web.de", street="Ring",
+                house_number="3", postal_code="10115"),
+            rec(source="hotline_call", first_name="Swantje", last_name="Größlich"),
+            *[rec(first_name=f"Kunde{i}", last_name=f"Name{i}") for i in range(20)],
+        ),
+        # The prior a fit finds when about one pair per person matches (1 in 27 people).
+        settings(scoring={"min_records_for_tf": 2, "prior_match_probability": 0.04}),
+    )  # fmt: skip
+    clusters = result.clusters
+    assert clusters[6] == clusters[7]  # the only Swantje Größlich
+    assert all(clusters[5] != clusters[i] for i in range(1, 5))  # which José?
+
+
+def test_small_frames_keep_the_levels_u() -> None:
+    records = frame(
+        rec(first_name="Manfred", last_name="Müller"),
+        rec(first_name="Manni", last_name="Müller"),
+        rec(first_name="Anna", last_name="Müller"),
+    )
+    plain = link_records(records, settings(review_threshold=1e-9))
+    last = settings().comparison("last_name").ordered_levels()[0]
+    weight = _evidence(plain, 1, 2)["last_name"]["weight"]
+    assert weight == pytest.approx(np.log2(last.m / last.u), abs=1e-3)
+
+
+def test_only_adjustable_levels_take_term_frequencies() -> None:
+    data = settings().to_dict()
+    data["comparisons"][0]["term_frequency"] = ["exact", "different"]
+    with pytest.raises(ConfigError, match=r"term_frequency levels \['different'\]"):
+        settings(comparisons=data["comparisons"])
+
+
+def test_term_frequencies_follow_the_frame_not_its_order() -> None:
+    records = frame(
+        *[rec(first_name="Anna", last_name=n, email=f"{n}@web.de") for n in ("A", "B", "C")],
+        rec(first_name="Anna", last_name="A"),
+        ids=[4, 2, 9, 1],
+    )
+    first = link_records(records, settings(**SMALL))
+    again = link_records(records.sample(frac=1, random_state=3), settings(**SMALL))
+    pd.testing.assert_frame_equal(first.pairs, again.pairs)
