@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from warehouse.models import Customer, CustomerLink, IdentityEvent
@@ -106,10 +106,18 @@ def previous_links(session: Session) -> dict[int, str]:
 
 
 def write_events(session: Session, run_id: int, plan: IdentityPlan) -> None:
+    """One bulk insert: a first load creates an event per customer."""
     now = datetime.now(UTC)
-    session.add_all(
-        IdentityEvent(
-            run_id=run_id, kind=kind, old_customer_id=old, new_customer_id=new, reason=why, at=now
-        )
+    rows = [
+        {
+            "run_id": run_id,
+            "kind": kind,
+            "old_customer_id": old,
+            "new_customer_id": new,
+            "reason": why,
+            "at": now,
+        }
         for kind, old, new, why in plan.events
-    )
+    ]
+    if rows:
+        session.execute(insert(IdentityEvent.__table__), rows)  # type: ignore[arg-type]
