@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -86,6 +86,12 @@ def _empty_pairs() -> pd.DataFrame:
     )
 
 
+# Runs a comparison function over partitions of pairs, in order, e.g. on a Dask cluster.
+ChunkMapper = Callable[
+    [Callable[[Pairs], npt.NDArray[np.int8]], list[Pairs]], list[npt.NDArray[np.int8]]
+]
+
+
 def _positions(ids: npt.NDArray[np.int64], pairs: Sequence[tuple[int, int]]) -> Pairs:
     """Record-id pairs -> position pairs; pairs naming a record not in `ids` are dropped."""
     if not pairs or len(ids) == 0:
@@ -104,11 +110,15 @@ def link_records(
     *,
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Sequence[tuple[int, int]] = (),
+    map_chunks: ChunkMapper | None = None,
+    chunk_pairs: int = 500_000,
 ) -> LinkResult:
     """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields).
 
     `must_link` / `cannot_link` are people's decisions (record-id pairs): must-links join
     before any scored link, cannot-links are never joined, not even through a chain.
+    `map_chunks` compares the candidate pairs in partitions of `chunk_pairs` on an executor
+    (a Dask cluster); the result is the same as comparing them here.
     """
     settings = settings or default_settings()
     _check(records)
@@ -131,7 +141,11 @@ def link_records(
     compare = partial(
         compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
     )
-    codes = compare(pairs)
+    if map_chunks is not None and len(pairs) > chunk_pairs:
+        partitions = np.array_split(pairs, -(-len(pairs) // chunk_pairs))
+        codes = np.concatenate(map_chunks(compare, partitions))
+    else:
+        codes = compare(pairs)
     lap("comparisons")
     parameters = (
         estimation.fit(settings, n, codes, compare) if n > 1 else prior_parameters(settings)

@@ -110,3 +110,17 @@ def test_two_different_mobiles_are_not_chained_into_one_person() -> None:
     assert {(1, 2), (2, 3)} <= set(zip(auto["left"], auto["right"], strict=True))
     assert result.clusters[1] != result.clusters[3]
     assert result.clusters[2] in (result.clusters[1], result.clusters[3])
+
+
+def test_comparing_in_partitions_gives_the_same_result(records: pd.DataFrame) -> None:
+    calls: list[int] = []
+
+    def in_order(compare, partitions):  # type: ignore[no-untyped-def]
+        calls.append(len(partitions))
+        return [compare(p) for p in partitions]
+
+    whole = link_records(records)
+    parted = link_records(records, map_chunks=in_order, chunk_pairs=2)
+    assert calls and calls[0] > 1
+    pd.testing.assert_frame_equal(whole.pairs, parted.pairs)
+    pd.testing.assert_series_equal(whole.clusters, parted.clusters)
