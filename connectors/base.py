@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+
+if TYPE_CHECKING:
+    from connectors.generic_config import GenericSource
 
 FileKind = Literal[
     "shop_customers",
@@ -21,7 +24,14 @@ FileKind = Literal[
     "pos_dsfinvk",
     "coupon_redemptions",
     "promo_postcards",
+    "generic_csv",  # a configured generic source (connectors/generic.py)
+    "generic_jsonl",
 ]
+GENERIC_FILE_KINDS: tuple[FileKind, ...] = ("generic_csv", "generic_jsonl")
+# The kinds SOURCES.md §8 names, each with a reference sample and a demo writer.
+BUILTIN_FILE_KINDS: tuple[FileKind, ...] = tuple(
+    kind for kind in get_args(FileKind) if kind not in GENERIC_FILE_KINDS
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class LandingFile:
     file_kind: FileKind
     record_kind: str  # the `source` of the records it yields (SOURCES.md §8)
     export_day: date
+    # A generic source's config travels with its files, so a worker needs no registry.
+    generic: GenericSource | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

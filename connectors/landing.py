@@ -1,21 +1,29 @@
 """The landing folder: recognise deliveries by name (SOURCES.md §8) and read them.
 
-This is the connectors layer's surface for the pipeline: `discover` lists what is there,
+This is the connectors layer's surface for the pipeline: `discover` lists what is there
+(the built-in patterns plus the configured generic sources' `<file_prefix>_YYYY-MM-DD`),
 `file_facts` hashes a delivery for the manifest, `read_file` streams its raw rows, and
-`connector_for` names the reader of a file kind.
+`connector_for` names the reader of a file kind. `GenericSources` is the config's list of
+generic sources, checked against each other and the built-in names.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from connectors.base import Connector, FileFacts, FileKind, LandingFile, RawRow
 from connectors.container import is_hidden
 from connectors.dsfinvk import Dsfinvk
+from connectors.generic import GenericFiles
+from connectors.generic_config import FILE_FORMATS, GenericSource
 from connectors.mailchimp import MailchimpExport, MailchimpListFile
 from connectors.postcards import Postcards
 from connectors.shopify import ShopifyCustomers, ShopifyOrders
@@ -35,10 +43,17 @@ class _Pattern:
     file_kind: FileKind
     record_kind: str
     folder: bool = False
+    generic: GenericSource | None = None
 
 
 def _pattern(regex: str, file_kind: FileKind, record_kind: str, folder: bool = False) -> _Pattern:
     return _Pattern(re.compile(regex), file_kind, record_kind, folder)
+
+
+def _generic_pattern(source: GenericSource) -> _Pattern:
+    kind: FileKind = "generic_jsonl" if source.format == "jsonl" else "generic_csv"
+    regex = rf"{re.escape(source.file_prefix or '')}_{_DAY}{re.escape(source.file_suffix)}"
+    return _Pattern(re.compile(regex), kind, source.name, generic=source)
 
 
 _PATTERNS = (
@@ -70,6 +85,7 @@ _CONNECTORS: tuple[Connector, ...] = (
     Dsfinvk(),
     VoucherifyRedemptions(),
     Postcards(),
+    GenericFiles(),
 )
 _BY_KIND: dict[str, Connector] = {k: c for c in _CONNECTORS for k in c.file_kinds}
 
@@ -82,12 +98,14 @@ class Discovery:
     unrecognized: list[Path]
 
 
-def discover(landing: Path) -> Discovery:
+def discover(landing: Path, generic: Sequence[GenericSource] = ()) -> Discovery:
     """Recognise every delivery in the (flat) landing folder by its name.
 
     Hidden and lock files are ignored; every other name that fits no pattern (or a
     pattern's date that is no date) is reported as unrecognized, never guessed at.
-    Raises `ConfigError` when the folder does not exist or cannot be listed.
+    `generic` are the configured generic sources whose files to recognise too (their SQL
+    sources have no files). Raises `ConfigError` when the folder does not exist or cannot
+    be listed.
     """
     if not landing.exists():
         raise ConfigError(f"landing folder {landing} does not exist")
@@ -102,7 +120,7 @@ def discover(landing: Path) -> Discovery:
     files: list[LandingFile] = []
     unrecognized: list[Path] = []
     for entry in entries:
-        found = recognize(entry)
+        found = recognize(entry, generic)
         if found is None:
             unrecognized.append(entry)
         else:
@@ -111,10 +129,11 @@ def discover(landing: Path) -> Discovery:
     return Discovery(files=files, unrecognized=sorted(unrecognized))
 
 
-def recognize(path: Path) -> LandingFile | None:
+def recognize(path: Path, generic: Sequence[GenericSource] = ()) -> LandingFile | None:
     """The delivery a landing entry is, by its name (and whether it is a folder)."""
     folder = path.is_dir()
-    for pattern in _PATTERNS:
+    patterns = (*_PATTERNS, *(_generic_pattern(s) for s in generic if s.format in FILE_FORMATS))
+    for pattern in patterns:
         match = pattern.regex.fullmatch(path.name)
         if match is None or folder != pattern.folder:
             continue
@@ -122,8 +141,80 @@ def recognize(path: Path) -> LandingFile | None:
             day = date.fromisoformat(match.group("day"))
         except ValueError:
             return None  # 2024-02-30: no export day
-        return LandingFile(path, pattern.file_kind, pattern.record_kind, day)
+        return LandingFile(path, pattern.file_kind, pattern.record_kind, day, pattern.generic)
     return None
+
+
+def _clashes(sources: Sequence[Any]) -> list[InitErrorDetails]:
+    """Problems between generic sources, or with the built-in file names, as pydantic errors
+    located at the offending source (`generic_sources.2.name`)."""
+    problems: list[InitErrorDetails] = []
+
+    def problem(index: int, field: str, value: object, message: str) -> None:
+        error = PydanticCustomError("generic_source_clash", message)
+        problems.append(InitErrorDetails(type=error, loc=(index, field), input=value))
+
+    names: dict[object, int] = {}
+    files: dict[tuple[object, object], int] = {}
+    for index, item in enumerate(sources):
+        raw = item.model_dump() if isinstance(item, GenericSource) else item
+        if not isinstance(raw, dict):
+            continue
+        name, prefix, fmt = raw.get("name"), raw.get("file_prefix"), raw.get("format")
+        if name in names:
+            problem(index, "name", name, f"{name!r} names generic source {names[name]} too")
+        names.setdefault(name, index)
+        if not isinstance(prefix, str) or fmt not in FILE_FORMATS:
+            continue
+        if (prefix, fmt) in files:
+            problem(
+                index, "file_prefix", prefix, f"generic source {files[prefix, fmt]} reads "
+                f"{prefix}_YYYY-MM-DD.{fmt} files too"
+            )  # fmt: skip
+        files.setdefault((prefix, fmt), index)
+        sample = f"{prefix}_2000-01-01.{fmt}"
+        for pattern in _PATTERNS:
+            if pattern.regex.fullmatch(sample):
+                problem(
+                    index, "file_prefix", prefix,
+                    f"{sample} would be a {pattern.file_kind} delivery: choose another prefix",
+                )  # fmt: skip
+    return problems
+
+
+def _checked_together(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Each source's own problems and the clashes between them, reported in one error."""
+    clashes = _clashes(value) if isinstance(value, list | tuple) else []
+    try:
+        sources = handler(value)
+    except ValidationError as exc:
+        if not clashes:
+            raise
+        raise ValidationError.from_exception_data(exc.title, [*_details(exc), *clashes]) from None
+    if clashes:
+        raise ValidationError.from_exception_data("generic_sources", clashes)
+    return sources
+
+
+def _details(exc: ValidationError) -> list[InitErrorDetails]:
+    """A validation error's entries, to be raised again together with more of them."""
+    details: list[InitErrorDetails] = []
+    for error in exc.errors():
+        try:  # a built-in error type is recreated from its name and context
+            detail = InitErrorDetails(type=error["type"], loc=error["loc"], input=error["input"])
+            if "ctx" in error:
+                detail["ctx"] = error["ctx"]
+            ValidationError.from_exception_data("probe", [detail])
+        except (KeyError, TypeError, ValueError):  # a custom one by its message
+            error_type = PydanticCustomError(error["type"], error["msg"])
+            detail = InitErrorDetails(type=error_type, loc=error["loc"], input=error["input"])
+        details.append(detail)
+    return details
+
+
+# The config's `generic_sources`: unique names, files that no other source or built-in
+# kind claims; every problem of every source in one validation error.
+GenericSources = Annotated[tuple[GenericSource, ...], WrapValidator(_checked_together)]
 
 
 def connector_for(file_kind: str) -> Connector:

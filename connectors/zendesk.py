@@ -8,15 +8,11 @@ because then it is not this export at all (a CSV under an .ndjson name, say).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any, TextIO
 
 from connectors.base import FileFacts, FileKind, LandingFile, RawRow
 from connectors.container import Container
-from connectors.rows import chunked, malformed
-
-_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+from connectors.rows import chunked, json_objects
 
 
 class ZendeskUsers:
@@ -37,7 +33,7 @@ class ZendeskUsers:
             # Only LF ends a line: JSON escapes line breaks inside strings, and a CR
             # before the LF is just whitespace to the JSON parser.
             with box.open_text(None, encoding, newline="\n") as handle:
-                objects = _objects(handle)
+                objects = json_objects(handle)
                 first = next(objects, None)
                 if first is None:
                     return  # no user changed: an empty export is a valid one
@@ -48,21 +44,3 @@ class ZendeskUsers:
                 yield RawRow(file.record_kind, file.path.name, line, data)
                 for line, data in objects:
                     yield RawRow(file.record_kind, file.path.name, line, data)
-
-
-def _objects(handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
-    """`(line, object)` for every non-blank line; broken lines as malformed data."""
-    for number, text in enumerate(handle, start=1):
-        stripped = text.strip()
-        if not stripped:
-            continue
-        try:
-            value = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            yield number, malformed(f"not valid JSON: {exc.msg} at column {exc.colno}", stripped)
-            continue
-        if isinstance(value, dict):
-            yield number, value
-        else:
-            kind = _JSON_TYPES.get(type(value), "value")
-            yield number, malformed(f"a JSON {kind}, not an object", stripped)

@@ -13,12 +13,14 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from connectors.base import LandingFile
+from connectors.generic_config import SQL_FILE_KIND, GenericSource
 from connectors.landing import discover
 from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
 from pipelines.quality import quality_markdown, write_quality_report
 from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
+from pipelines.sql_sources import failed_pull, pull_day, pull_source
 from pipelines.stage import (
     DeliveryRefused,
     ParsedDelivery,
@@ -39,10 +41,10 @@ from warehouse.staging import FileCounts
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
 def discover_deliveries(
-    landing: Path, selection: DeliverySelection
+    landing: Path, selection: DeliverySelection, generic: tuple[GenericSource, ...] = ()
 ) -> tuple[list[LandingFile], list[str]]:
     """The selected deliveries in export-day order, and the names nobody recognises."""
-    found = discover(landing)
+    found = discover(landing, generic)
     return [f for f in found.files if selection.wants(f)], [p.name for p in found.unrecognized]
 
 
@@ -120,6 +122,30 @@ def stage_all(
         )
         for i, f in enumerate(files)
     ]
+
+
+@task(retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
+def pull_sql_source(warehouse_url: str, run_id: int, source: GenericSource) -> StageOutcome:
+    """A generic SQL source's new rows as one delivery, committed with its new cursor."""
+    sessions = session_factory(engine_for(warehouse_url))
+    return pull_source(sessions, run_id, source, today=pull_day())
+
+
+def pull_sql_sources(
+    warehouse_url: str, run_id: int, config: ProjectConfig, selection: DeliverySelection
+) -> list[StageOutcome]:
+    """Pull the selected SQL sources after the files; one whose database keeps failing is
+    reported as rejected and the run goes on, as with a broken file."""
+    outcomes = []
+    for source in config.generic_sources:
+        if source.format != "sql" or not selection.wants_kind(
+            source.name, SQL_FILE_KIND, pull_day()
+        ):
+            continue
+        state = pull_sql_source(warehouse_url, run_id, source, return_state=True)
+        result = state.result(raise_on_failure=False)
+        outcomes.append(result if isinstance(result, StageOutcome) else failed_pull(source, result))
+    return outcomes
 
 
 @task(cache_policy=NO_CACHE)
@@ -233,11 +259,13 @@ def consolidate(
 ) -> dict[str, Any]:
     """Consolidate the landing folder's deliveries into the warehouse; returns the run report.
 
-    Matching overrides and survivorship rules come from the config file (`kundenstamm.toml`
-    or KUNDENSTAMM_CONFIG). Unset `landing` / `warehouse_url` come from KUNDENSTAMM_LANDING /
-    KUNDENSTAMM_WAREHOUSE_URL, then the defaults (./landing, sqlite:///kundenstamm.db), so a
-    deployment is configured by env. `sources` (record or file kinds) and `since` / `until`
-    (export days, inclusive) select deliveries; `reprocess` reads selected deliveries again
+    Matching overrides, survivorship rules and generic sources come from the config file
+    (`kundenstamm.toml` or KUNDENSTAMM_CONFIG); generic SQL sources are pulled after the
+    files, one delivery per source and run. Unset `landing` / `warehouse_url` come from
+    KUNDENSTAMM_LANDING / KUNDENSTAMM_WAREHOUSE_URL, then the defaults (./landing,
+    sqlite:///kundenstamm.db), so a deployment is configured by env. `sources` (record or
+    file kinds, generic source names) and `since` / `until` (export days, inclusive; a SQL
+    pull's is the day it runs) select deliveries; `reprocess` reads selected deliveries again
     even if they were loaded before (a backfill): unchanged rows count as duplicates, so a
     backfill is idempotent. The data-quality report goes to `report_dir`
     (KUNDENSTAMM_REPORT_DIR, default ./reports). `parallel_reads` reads and validates
@@ -247,8 +275,9 @@ def consolidate(
     logger = get_run_logger()
     landing = resolve_landing(landing)
     warehouse_url = resolve_warehouse(warehouse_url)
-    selection = DeliverySelection.checked(sources, since, until)
     config = load_config()
+    generic_names = tuple(source.name for source in config.generic_sources)
+    selection = DeliverySelection.checked(sources, since, until, generic_names)
     started = time.monotonic()
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
@@ -256,8 +285,9 @@ def consolidate(
     with writer_lock(engine, wait_seconds=wait_seconds):
         run_id = begin_run(warehouse_url, landing)
         try:
-            files, unrecognized = discover_deliveries(landing, selection)
+            files, unrecognized = discover_deliveries(landing, selection, config.generic_sources)
             outcomes = stage_all(warehouse_url, run_id, landing, files, reprocess, parallel_reads)
+            outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
             changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
             if changed or full_rematch:
                 published, pairs_per_rule = match_and_build_golden(

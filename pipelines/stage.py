@@ -59,7 +59,8 @@ class ParsedDelivery:
     reason: str | None = None  # set when the delivery is rejected whole
 
 
-def _outcome(row: RawRow) -> RowOutcome:
+def row_outcome(row: RawRow) -> RowOutcome:
+    """Validate one raw row: loaded with its parsed row, quarantined or skipped."""
     lineage = Lineage(line=row.line, member=row.member, raw=row.data)
     try:
         return RowOutcome("loaded", lineage, parsed=parse_row(row.source, row.data))
@@ -85,7 +86,7 @@ def parse_rows(
         clock["read"] = clock.get("read", 0.0) + read - started
         if chunk is None:
             return
-        outcomes = [_outcome(row) for row in chunk]
+        outcomes = [row_outcome(row) for row in chunk]
         clock["validate"] = clock.get("validate", 0.0) + time.perf_counter() - read
         yield outcomes
 
@@ -165,14 +166,7 @@ def stage_delivery(
     started = time.perf_counter()
     try:
         for chunk in chunks:
-            for outcome in chunk:
-                if outcome.kind == "loaded" and outcome.parsed is not None:
-                    stager.loaded(outcome.parsed, outcome.lineage)
-                elif outcome.kind == "quarantined":
-                    stager.quarantined(outcome.reasons, outcome.lineage)
-                else:
-                    stager.skipped(outcome.reasons[0])
-            stager.flush()
+            stage_chunk(stager, chunk)
     except SourceFormatError as exc:
         # Whatever was staged must go: the caller rolls the transaction back, then notes
         # the refusal in a fresh one (`reject_delivery`).
@@ -182,6 +176,18 @@ def stage_delivery(
     seconds["stage"] = total - seconds.get("read", 0.0) - seconds.get("validate", 0.0)
     log.info("staged %s: %s", relative, counts.as_dict())
     return StageOutcome(relative, file.record_kind, "loaded", counts, seconds=seconds)
+
+
+def stage_chunk(stager: FileStager, chunk: list[RowOutcome]) -> None:
+    """Hand one chunk's outcomes to the stager and write them."""
+    for outcome in chunk:
+        if outcome.kind == "loaded" and outcome.parsed is not None:
+            stager.loaded(outcome.parsed, outcome.lineage)
+        elif outcome.kind == "quarantined":
+            stager.quarantined(outcome.reasons, outcome.lineage)
+        else:
+            stager.skipped(outcome.reasons[0])
+    stager.flush()
 
 
 class DeliveryRefused(Exception):

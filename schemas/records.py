@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+# The built-in record kinds (SOURCES.md §8); a generic source adds its own name.
 RecordKind = Literal[
     "shop_customer",
     "shop_order",
@@ -24,6 +25,13 @@ RecordKind = Literal[
 ]
 RECORD_KINDS: tuple[str, ...] = RecordKind.__args__  # type: ignore[attr-defined]
 
+# A record or touchpoint kind: a built-in one, or a name a generic source was configured
+# with. Lower-case identifiers that fit the warehouse's String(40) kind columns.
+KIND_PATTERN = r"^[a-z][a-z0-9_]*$"
+KIND_MAX_LENGTH = 40
+Kind = Annotated[str, StringConstraints(pattern=KIND_PATTERN, max_length=KIND_MAX_LENGTH)]
+
+# The built-in touchpoint kinds; a generic source may name another one.
 TouchpointKind = Literal[
     "order",
     "helpdesk_contact",
@@ -58,7 +66,7 @@ class CustomerRecord(_Frozen):
     are linked by evidence from a transaction, not by similar names.
     """
 
-    source: RecordKind
+    source: Kind  # a `RecordKind`, or a generic source's name
     source_key: str = Field(min_length=1)
     has_identity: bool = True  # False: an anonymous receipt; touchpoints only, never matched
     salutation: str | None = None  # "Herr" / "Frau" / None
@@ -86,7 +94,7 @@ class CustomerRecord(_Frozen):
 class Touchpoint(_Frozen):
     """An interaction of the record's person with the company."""
 
-    kind: TouchpointKind
+    kind: Kind  # a `TouchpointKind`, or what a generic source configured
     occurred_at: datetime | None = None
     reference: str | None = None  # order name, receipt id, call id, coupon code …
     channel: str | None = None  # "online", "store", "phone", "email", "street"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -38,6 +40,27 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def source_engine(url: str) -> Engine:
+    """An engine for reading a generic SQL source: no pragmas, no migrations, nothing written.
+
+    It is someone else's database: a SQLite file is opened read-only (a missing one is an
+    error, not a new empty file) and its journal mode left alone. Plain `postgresql://`
+    URLs use psycopg 3 here too.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise WarehouseError(f"invalid source URL {safe_url(url)}: {exc}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+        if not database.startswith("file:"):
+            database = "file:" + quote(str(Path(database).resolve()))
+        parsed = parsed.set(database=database).update_query_dict({"mode": "ro", "uri": "true"})
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def connect(url: str) -> Engine:

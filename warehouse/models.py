@@ -291,6 +291,20 @@ class Consent(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
 
 
+class SourceCursor(Base):
+    """How far a generic SQL source has been read: the highest cursor value loaded so far.
+
+    Written in the transaction that stages the pull, so rows and cursor commit together.
+    Text, as the database reads it back for `:cursor` (ISO timestamps, ids).
+    """
+
+    __tablename__ = "source_cursor"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # the source's name
+    cursor_value: Mapped[str | None] = mapped_column(Text)
+    updated_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+
+
 class Suppression(Base):
     """An erased person's identifying values as salted hashes, so old exports stay erased.
 

@@ -52,6 +52,7 @@ class Lineage:
     line: int
     member: str | None
     raw: Mapping[str, Any]
+    digest: str | None = None  # content_hash(raw), when the caller already computed it
 
 
 @dataclass
@@ -104,6 +105,17 @@ def content_hash(raw: Mapping[str, Any]) -> str:
     """A stable hash of a delivered row: equal rows are exact duplicates."""
     payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def current_hashes(session: Session, source: str) -> set[str]:
+    """Content hashes of the current versions of one record kind's records.
+
+    A delivered row whose hash is here is an exact duplicate and needs no validation:
+    daily full snapshots repeat most of their rows.
+    """
+    return set(
+        session.scalars(select(SourceRecord.content_hash).where(SourceRecord.source == source))
+    )
 
 
 def loaded_manifest(session: Session, path: str, sha256: str) -> IngestedFile | None:
@@ -224,6 +236,11 @@ class FileStager:
             }
         )
 
+    def duplicate(self) -> None:
+        """A row identical to the current version of its record: nothing to write."""
+        self.counts.read += 1
+        self.counts.duplicate += 1
+
     def skipped(self, reason: str) -> None:
         self.counts.read += 1
         self.counts.skipped += 1
@@ -238,8 +255,14 @@ class FileStager:
             self._write_records(self._loaded)
             self._loaded = []
 
-    def finish(self) -> FileCounts:
+    def finish(self, *, sha256: str | None = None, size_bytes: int | None = None) -> FileCounts:
+        """Write the rest and the counts. A SQL pull passes its hash and size here: they are
+        known only after its last row."""
         self.flush()
+        if sha256 is not None:
+            self._file.sha256 = sha256
+        if size_bytes is not None:
+            self._file.size_bytes = size_bytes
         self._file.rows_read = self.counts.read
         self._file.rows_loaded = self.counts.loaded
         self._file.rows_quarantined = self.counts.quarantined
@@ -253,7 +276,7 @@ class FileStager:
         by_key: dict[tuple[str, str], tuple[ParsedRow, Lineage, str]] = {}
         for parsed, lineage in rows:
             key: tuple[str, str] = (parsed.record.source, parsed.record.source_key)
-            digest = content_hash(lineage.raw)
+            digest = lineage.digest or content_hash(lineage.raw)
             previous = by_key.get(key)
             if previous is not None and previous[2] == digest:
                 self.counts.duplicate += 1  # the same row twice in one chunk

@@ -35,6 +35,7 @@ def _run_flow(
     dask_address: str | None = None,
     **selection: Any,
 ) -> dict[str, Any]:
+    from pipelines.config import load_config
     from pipelines.runners import consolidate_with
     from pipelines.selection import DeliverySelection
 
@@ -42,7 +43,10 @@ def _run_flow(
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
     DeliverySelection.checked(
-        selection.get("sources"), selection.get("since"), selection.get("until")
+        selection.get("sources"),
+        selection.get("since"),
+        selection.get("until"),
+        tuple(source.name for source in load_config().generic_sources),
     )
     flow, runner_parameters = consolidate_with(task_runner, dask_address)
     summary: dict[str, Any] = flow(

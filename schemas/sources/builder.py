@@ -20,7 +20,7 @@ from schemas.errors import RowRejected
 from schemas.money import cents_to_amount, parse_money
 from schemas.names import NameOrder, NameParts, split_name, split_name_parts
 from schemas.phone import is_mobile, parse_phone
-from schemas.records import Consent, CustomerRecord, ParsedRow, RecordKind, Touchpoint
+from schemas.records import Consent, CustomerRecord, ParsedRow, Touchpoint
 from schemas.text import normalize_card, normalize_coupon
 
 T = TypeVar("T")
@@ -265,7 +265,7 @@ class RecordBuilder:
 
     def build(
         self,
-        source: RecordKind,
+        source: str,
         source_key: str,
         *,
         touchpoints: Iterable[Touchpoint] = (),
