@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,6 +22,8 @@ from warehouse.staging import (
     FileCounts,
     FileStager,
     Lineage,
+    content_hash,
+    current_hashes,
     loaded_manifest,
     record_rejected_file,
 )
@@ -45,7 +47,7 @@ class StageOutcome:
 class RowOutcome:
     """One row after validation: loaded (with its parsed row), quarantined or skipped."""
 
-    kind: Literal["loaded", "quarantined", "skipped"]
+    kind: Literal["loaded", "quarantined", "skipped", "duplicate"]
     lineage: Lineage
     parsed: ParsedRow | None = None
     reasons: tuple[str, ...] = ()
@@ -59,9 +61,13 @@ class ParsedDelivery:
     reason: str | None = None  # set when the delivery is rejected whole
 
 
-def row_outcome(row: RawRow) -> RowOutcome:
-    """Validate one raw row: loaded with its parsed row, quarantined or skipped."""
-    lineage = Lineage(line=row.line, member=row.member, raw=row.data)
+def row_outcome(row: RawRow, known: Collection[str] = ()) -> RowOutcome:
+    """Validate one raw row: loaded with its parsed row, quarantined or skipped; a row
+    whose content hash is in `known` (a current version) is a duplicate, not validated."""
+    digest = content_hash(row.data)
+    lineage = Lineage(line=row.line, member=row.member, raw=row.data, digest=digest)
+    if digest in known:
+        return RowOutcome("duplicate", lineage)
     try:
         return RowOutcome("loaded", lineage, parsed=parse_row(row.source, row.data))
     except RowRejected as exc:
@@ -71,11 +77,17 @@ def row_outcome(row: RawRow) -> RowOutcome:
 
 
 def parse_rows(
-    file: LandingFile, *, chunksize: int = 10_000, seconds: dict[str, float] | None = None
+    file: LandingFile,
+    *,
+    chunksize: int = 10_000,
+    seconds: dict[str, float] | None = None,
+    known: Collection[str] = (),
 ) -> Iterator[list[RowOutcome]]:
     """Validate a delivery chunk by chunk; raises SourceFormatError before the first chunk.
 
-    `seconds` collects the time spent reading (connector) and validating (schemas).
+    Rows whose content hash is in `known` are exact duplicates of current versions and
+    skip validation (daily full snapshots repeat most rows). `seconds` collects the time
+    spent reading (connector) and validating (schemas).
     """
     clock = seconds if seconds is not None else {}
     chunks = read_file(file, chunksize=chunksize)
@@ -86,7 +98,7 @@ def parse_rows(
         clock["read"] = clock.get("read", 0.0) + read - started
         if chunk is None:
             return
-        outcomes = [row_outcome(row) for row in chunk]
+        outcomes = [row_outcome(row, known) for row in chunk]
         clock["validate"] = clock.get("validate", 0.0) + time.perf_counter() - read
         yield outcomes
 
@@ -161,7 +173,12 @@ def stage_delivery(
     chunks = (
         iter(parsed.chunks)
         if parsed is not None
-        else parse_rows(file, chunksize=chunksize, seconds=seconds)
+        else parse_rows(
+            file,
+            chunksize=chunksize,
+            seconds=seconds,
+            known=current_hashes(session, file.record_kind),
+        )
     )
     started = time.perf_counter()
     try:
@@ -185,6 +202,8 @@ def stage_chunk(stager: FileStager, chunk: list[RowOutcome]) -> None:
             stager.loaded(outcome.parsed, outcome.lineage)
         elif outcome.kind == "quarantined":
             stager.quarantined(outcome.reasons, outcome.lineage)
+        elif outcome.kind == "duplicate":
+            stager.duplicate()
         else:
             stager.skipped(outcome.reasons[0])
     stager.flush()
