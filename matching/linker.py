@@ -141,8 +141,8 @@ def link_records(
     compare = partial(
         compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
     )
-    if map_chunks is not None and len(pairs) > chunk_pairs:
-        partitions = np.array_split(pairs, -(-len(pairs) // chunk_pairs))
+    if map_chunks is not None and len(pairs) > 1:  # at least two partitions: use the cluster
+        partitions = np.array_split(pairs, max(2, -(-len(pairs) // chunk_pairs)))
         codes = np.concatenate(map_chunks(compare, partitions))
     else:
         codes = compare(pairs)

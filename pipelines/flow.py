@@ -18,6 +18,7 @@ from connectors.landing import discover
 from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
 from pipelines.quality import quality_markdown, write_quality_report
+from pipelines.runners import dask_chunk_mapper
 from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
 from pipelines.sql_sources import failed_pull, pull_day, pull_source
@@ -150,9 +151,13 @@ def pull_sql_sources(
 
 @task(cache_policy=NO_CACHE)
 def match_and_build_golden(
-    warehouse_url: str, run_id: int, config: ProjectConfig, full_rematch: bool
+    warehouse_url: str, run_id: int, config: ProjectConfig, full_rematch: bool, parallel: bool
 ) -> tuple[PublishSummary, dict[str, int]]:
-    """Match and publish in one transaction: readers see the old partition or the new one."""
+    """Match and publish in one transaction: readers see the old partition or the new one.
+
+    With `parallel` the candidate pairs are compared in partitions on the Dask cluster of
+    the flow's task runner.
+    """
     with session_factory(engine_for(warehouse_url)).begin() as session:
         return match_and_publish(
             session,
@@ -160,6 +165,7 @@ def match_and_build_golden(
             config.match_settings(),
             config.survivorship,
             rebuild_golden=full_rematch,
+            map_chunks=dask_chunk_mapper() if parallel else None,
         )
 
 
@@ -291,7 +297,7 @@ def consolidate(
             changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
             if changed or full_rematch:
                 published, pairs_per_rule = match_and_build_golden(
-                    warehouse_url, run_id, config, full_rematch
+                    warehouse_url, run_id, config, full_rematch, parallel_reads
                 )
             else:  # nothing new: the partition and the golden records stand as they are
                 published, pairs_per_rule = unchanged_partition(warehouse_url), {}

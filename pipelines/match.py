@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from matching.linker import LinkResult, link_records
+from matching.linker import ChunkMapper, LinkResult, link_records
 from matching.settings import MatchSettings
 from warehouse.decisions import Constraints, load_constraints
 from warehouse.golden import SurvivorshipPolicy
@@ -22,10 +22,12 @@ def match_and_publish(
     policy: SurvivorshipPolicy | None = None,
     *,
     rebuild_golden: bool = False,
+    map_chunks: ChunkMapper | None = None,
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Re-match the warehouse's records and write customers, links and reviews.
 
     People's standing decisions (merge, unmerge, review verdicts) constrain the clustering.
+    `map_chunks` compares the candidate pairs in partitions on a cluster (Dask).
     """
     records = identity_frame(session)
     constraints = load_constraints(session)
@@ -38,6 +40,7 @@ def match_and_publish(
             settings,
             must_link=constraints.must_link,
             cannot_link=constraints.cannot_link,
+            map_chunks=map_chunks,
         )
         clusters = dict(
             zip(

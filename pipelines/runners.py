@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from prefect import Flow
 
+    from matching.linker import ChunkMapper
+
 TaskRunnerName = Literal["threads", "dask"]
 
 
@@ -35,3 +37,27 @@ def consolidate_with(
     # DaskTaskRunner yields PrefectDaskFutures, which the annotation of with_options misses.
     flow = consolidate.with_options(task_runner=runner)  # type: ignore[arg-type]
     return flow, {"parallel_reads": True}
+
+
+def dask_chunk_mapper() -> ChunkMapper | None:
+    """Compare pair partitions on the Dask cluster of the running flow's task runner.
+
+    Outside a flow on a DaskTaskRunner the pairs are compared in this process (None). The
+    scheduler address comes from the runner's client, as prefect-dask's own
+    `get_dask_client` finds it for flows.
+    """
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    runner_client = getattr(context.task_runner, "_client", None) if context else None
+    if runner_client is None:
+        return None
+    from distributed import Client
+
+    address = runner_client.scheduler_info()["address"]
+
+    def on_cluster(compare: Any, partitions: list[Any]) -> list[Any]:
+        with Client(address, set_as_default=False) as client:
+            return list(client.gather(client.map(compare, partitions, pure=False)))
+
+    return on_cluster
