@@ -190,18 +190,14 @@ class FileStager:
         else:
             manifest.run_id = run_id
             manifest.processed_at = datetime.now(UTC)
-        # Read again (a backfill): rows already in quarantine from this file stay as they are.
-        self._in_quarantine: set[tuple[int, str | None]] = (
-            set(
-                session.execute(
-                    select(Quarantine.line, Quarantine.member).where(
-                        Quarantine.file_id == manifest.id
-                    )
-                ).tuples()
+        # A bad row delivered again (the next daily snapshot, a backfill) is a duplicate of
+        # the quarantined one, not a second quarantine entry.
+        self._quarantined_hashes = {
+            content_hash(raw)
+            for raw in session.scalars(
+                select(Quarantine.raw).where(Quarantine.source == delivery.record_kind)
             )
-            if manifest.id is not None
-            else set()
-        )
+        }
         self._file = manifest
         self._suppressions = suppressions
         session.flush()
@@ -221,9 +217,12 @@ class FileStager:
         if self._suppressions is not None and self._suppressions.raw(lineage.raw):
             self.counts.suppressed += 1
             return
-        self.counts.quarantined += 1
-        if (lineage.line, lineage.member) in self._in_quarantine:
+        digest = lineage.digest or content_hash(lineage.raw)
+        if digest in self._quarantined_hashes:
+            self.counts.duplicate += 1
             return
+        self._quarantined_hashes.add(digest)
+        self.counts.quarantined += 1
         self._quarantined.append(
             {
                 "run_id": self._run_id,

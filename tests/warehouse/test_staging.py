@@ -65,7 +65,8 @@ def test_redelivered_rows_are_duplicates_and_changes_update(warehouse_url: str) 
     _stage(warehouse_url, "a" * 64, [("1", "Jürgen", {"id": "1"}), ("2", "Änne", {"id": "2"})])
     second = [("1", "Jürgen", {"id": "1"}), ("2", "Anne", {"id": "2", "v": "2"})]
     counts = _stage(warehouse_url, "b" * 64, second)
-    assert counts["duplicate"] == 1  # key 1 unchanged
+    assert counts["duplicate"] == 2  # key 1 unchanged, and the same bad row quarantined before
+    assert counts["quarantined"] == 0
     assert counts["updated"] == 1  # key 2 changed
     with session_factory(engine_for(warehouse_url))() as session:
         changed = session.scalars(select(SourceRecord).where(SourceRecord.source_key == "2")).one()
