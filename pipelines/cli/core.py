@@ -19,6 +19,7 @@ from pipelines.cli.common import (
     WarehouseOption,
     app,
     console,
+    errors,
     export_app,
 )
 from pipelines.runners import TaskRunnerName
@@ -49,13 +50,16 @@ def _run_flow(
         tuple(source.name for source in load_config().generic_sources),
     )
     flow, runner_parameters = consolidate_with(task_runner, dask_address)
-    summary: dict[str, Any] = flow(
-        landing=landing,
-        warehouse_url=warehouse_url,
-        wait_seconds=wait_seconds,
-        **selection,
-        **runner_parameters,
-    )
+    # A spinner on stderr while the flow works (Prefect logs each step); stdout stays clean
+    # for --json.
+    with errors.status(f"consolidating {landing} …", spinner="dots"):
+        summary: dict[str, Any] = flow(
+            landing=landing,
+            warehouse_url=warehouse_url,
+            wait_seconds=wait_seconds,
+            **selection,
+            **runner_parameters,
+        )
     return summary
 
 
@@ -187,7 +191,8 @@ def demo(
     for stale in workdir.glob("kundenstamm.db*"):
         stale.unlink()  # the demo always starts from an empty warehouse of its own
     workdir.mkdir(parents=True, exist_ok=True)
-    report = generate_landing(landing, truth, people=people, days=days, seed=seed)
+    with errors.status(f"generating {people} people over {days} days …", spinner="dots"):
+        report = generate_landing(landing, truth, people=people, days=days, seed=seed)
     console.print(f"generated {landing} for {people} people over {days} days (seed {seed})")
     del report
     warehouse_url = f"sqlite:///{database}"

@@ -67,6 +67,7 @@ def _snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
 
 def test_status_explain_quarantine_and_export(demo: tuple[Path, str], tmp_path: Path) -> None:
     _, url = demo
+    assert "warehouse ready" in _ok("init", "--warehouse", url)  # idempotent on a live one
     runs = json.loads(_ok("status", "--json", "--warehouse", url))
     assert runs[0]["status"] == "succeeded" and runs[0]["rows"]["read"] > 0
 
