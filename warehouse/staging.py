@@ -31,7 +31,8 @@ from warehouse.models import (
 from warehouse.privacy import Suppressions
 
 _TABLES = Base.metadata.tables  # Core tables: bulk inserts without the ORM's per-row work
-_KEY_BATCH = 500  # keys per IN (...) lookup; well below every database's parameter limit
+_KEY_BATCH = 500
+_ANALYZE_AFTER_ROWS = 5_000  # keys per IN (...) lookup; well below every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,18 @@ class FileStager:
         self._file.rows_skipped = self.counts.skipped
         self._file.rows_suppressed = self.counts.suppressed
         self._file.skip_reasons = dict(self.counts.skip_reasons)
+        self._refresh_statistics()
         return self.counts
+
+    def _refresh_statistics(self) -> None:
+        """After a large delivery, let PostgreSQL's planner see the grown tables: a first load
+        fills them inside transactions autovacuum cannot analyze in time, and key lookups
+        planned for an empty table turn into sequential scans."""
+        if self.counts.inserted < _ANALYZE_AFTER_ROWS:
+            return
+        if self._session.get_bind().dialect.name == "postgresql":
+            for table in ("source_record", "touchpoint", "consent"):
+                self._session.execute(text(f"ANALYZE {table}"))
 
     def _write_records(self, rows: list[tuple[ParsedRow, Lineage]]) -> None:
         by_key: dict[tuple[str, str], tuple[ParsedRow, Lineage, str]] = {}
