@@ -9,25 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from connectors.base import FileFacts, FileKind, LandingFile, RawRow
+from connectors.base import FileKind, LandingFile, RawRow
 from connectors.container import Container
 from connectors.csvio import Column, Table, read_table, records
-from connectors.rows import chunked
+from connectors.single import SingleFileConnector
 
 
-class CsvConnector:
+class CsvConnector(SingleFileConnector):
     """A header-first CSV file; subclasses set the kinds, delimiter and required columns."""
 
     file_kinds: tuple[FileKind, ...] = ()
     delimiter: str = ","
     required: tuple[Column, ...] = ()
-
-    def facts(self, file: LandingFile) -> FileFacts:
-        with Container(file) as box:
-            return box.facts([(None, None)])
-
-    def read(self, file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
-        return chunked(self._rows(file), chunksize)
 
     def _rows(self, file: LandingFile) -> Iterator[RawRow]:
         with Container(file) as box:

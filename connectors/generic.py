@@ -21,11 +21,12 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, CursorResult, text
 
-from connectors.base import GENERIC_FILE_KINDS, FileFacts, FileKind, LandingFile, RawRow
+from connectors.base import GENERIC_FILE_KINDS, FileKind, LandingFile, RawRow
 from connectors.container import Container
 from connectors.csvio import read_table, records
 from connectors.generic_config import GenericSource
 from connectors.rows import chunked, json_objects
+from connectors.single import SingleFileConnector
 from schemas.errors import ConfigError, SourceFormatError
 from schemas.sources.generic import GENERIC, KEY, RAW
 
@@ -114,17 +115,13 @@ def _source_of(file: LandingFile) -> GenericSource:
     return file.generic
 
 
-class GenericFiles:
+class GenericFiles(SingleFileConnector):
     """Files of the configured generic sources: `<file_prefix>_YYYY-MM-DD.csv` / `.jsonl`."""
 
     file_kinds: tuple[FileKind, ...] = GENERIC_FILE_KINDS
 
-    def facts(self, file: LandingFile) -> FileFacts:
-        with Container(file) as box:
-            return box.facts([(None, _source_of(file).encoding)])
-
-    def read(self, file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
-        return chunked(self._rows(file), chunksize)
+    def declared_encoding(self, file: LandingFile) -> str | None:
+        return _source_of(file).encoding
 
     def _rows(self, file: LandingFile) -> Iterator[RawRow]:
         source = _source_of(file)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 
-from connectors.base import FileFacts, FileKind, LandingFile, RawRow
+from connectors.base import FileKind, LandingFile, RawRow
 from connectors.container import Container
 from connectors.csvio import records
-from connectors.rows import chunked, malformed
+from connectors.rows import malformed
+from connectors.single import SingleFileConnector
 
 COLUMNS = (
     "historyid", "callid", "duration", "time_start", "time_answered", "time_end",
@@ -26,17 +27,10 @@ COLUMNS = (
 )  # fmt: skip
 
 
-class ThreeCxCalls:
+class ThreeCxCalls(SingleFileConnector):
     """One raw row per call record, keyed by the documented 3CX field names."""
 
     file_kinds: tuple[FileKind, ...] = ("hotline_calls",)
-
-    def facts(self, file: LandingFile) -> FileFacts:
-        with Container(file) as box:
-            return box.facts([(None, None)])
-
-    def read(self, file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
-        return chunked(self._rows(file), chunksize)
 
     def _rows(self, file: LandingFile) -> Iterator[RawRow]:
         width = len(COLUMNS)

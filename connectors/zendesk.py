@@ -10,22 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from connectors.base import FileFacts, FileKind, LandingFile, RawRow
+from connectors.base import FileKind, LandingFile, RawRow
 from connectors.container import Container
-from connectors.rows import chunked, json_objects
+from connectors.rows import json_objects
+from connectors.single import SingleFileConnector
 
 
-class ZendeskUsers:
+class ZendeskUsers(SingleFileConnector):
     """NDJSON users; the first line must be a user object, later bad lines are quarantined."""
 
     file_kinds: tuple[FileKind, ...] = ("helpdesk_users",)
-
-    def facts(self, file: LandingFile) -> FileFacts:
-        with Container(file) as box:
-            return box.facts([(None, None)])
-
-    def read(self, file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
-        return chunked(self._rows(file), chunksize)
 
     def _rows(self, file: LandingFile) -> Iterator[RawRow]:
         with Container(file) as box:
