@@ -56,7 +56,7 @@ def main(
     config: Annotated[
         Path | None,
         typer.Option(
-            "--config", help=f"Config file [env {CONFIG_ENV}; default ./kundenstamm.toml]."
+            "--config", help=f"Config file (env {CONFIG_ENV}; default ./kundenstamm.toml)."
         ),
     ] = None,
 ) -> None:
@@ -68,13 +68,13 @@ def main(
 
 LandingOption = Annotated[
     Path | None,
-    typer.Option("--landing", help=f"Landing folder [env {LANDING_ENV}; default ./landing]."),
+    typer.Option("--landing", help=f"Landing folder (env {LANDING_ENV}; default ./landing)."),
 ]
 WarehouseOption = Annotated[
     str | None,
     typer.Option(
         "--warehouse",
-        help=f"Warehouse URL [env {WAREHOUSE_ENV}; default sqlite:///kundenstamm.db].",
+        help=f"Warehouse URL (env {WAREHOUSE_ENV}; default sqlite:///kundenstamm.db).",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -82,7 +82,7 @@ RunnerOption = Annotated[
     str,
     typer.Option(
         "--task-runner",
-        help="threads (this process) or dask (parallel reads on a Dask cluster).",
+        help="threads (this process) or dask (parallel reads and pair comparisons on Dask).",
     ),
 ]
 DaskAddressOption = Annotated[
