@@ -1,14 +1,15 @@
 """Error models: how a clean value turns into what a source really holds.
 
-Every probability lives in `NOISE`, one row per record kind, so the error mix of the demo
-set is readable in one place. The functions take the caller's `random.Random`; they never
-touch global state, so a seed fixes every error.
+Every probability lives here: `NOISE`, one row per record kind, is the error mix of the
+demo set, and a `Difficulty` (`DIFFICULTIES`) scales it and sets the population's hard
+cases (namesakes, movers, shared mailboxes and phones, twins). The functions take the
+caller's `random.Random`; they never touch global state, so a seed fixes every error.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from matching.keys import load_nicknames, name_key
@@ -51,6 +52,48 @@ NOISE: dict[str, Noise] = {
     "postcard": Noise(nickname=0.03, umlaut=0.15, typo=0.05, swap=0.01, case=0.05,
                       email_case=0.1, email_comma=0.03, street=0.6, invalid=0.02),
 }  # fmt: skip
+
+_SCALED = ("nickname", "umlaut", "typo", "swap", "case", "email_case", "email_comma", "street")
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """How hard the demo set is to match. `normal` is the historical mix (its files stay
+    byte-identical); `hard` has what real German customer data has more of, never what it
+    lacks: more typing errors, nicknames and transliterations, more namesakes and movers,
+    families sharing mailboxes and phones, twins, and fathers and sons of one name.
+
+    A rate of 0 draws no random number, so a zero here leaves the other rates' draws (and
+    the files of `normal`) as they were.
+    """
+
+    errors: float = 1.0  # scales the name, email and street error rates of `NOISE`
+    namesakes: float = 0.012  # households headed by a very common full name (Thomas Müller)
+    movers: float = 0.04  # households that move on a later export day
+    family_mailbox: float = 0.15  # households of two or more with a `familie.*` mailbox
+    mailbox_users: float = 0.6  # members other than the head who use it
+    sons_named: float = 0.15  # first sons who carry their father's first name
+    twins: float = 0.0  # a second child born on the first child's birth date
+    borrowed_mobile: float = 0.0  # members without a mobile who give a relative's
+
+    def noise(self, kind: str) -> Noise:
+        """`NOISE[kind]` with its error rates scaled (capped at 0.9: some rows stay clean)."""
+        base = NOISE[kind]
+        if self.errors == 1.0:
+            return base
+        scaled = {name: min(0.9, getattr(base, name) * self.errors) for name in _SCALED}
+        return replace(base, **scaled)
+
+
+DIFFICULTIES: dict[str, Difficulty] = {
+    "easy": Difficulty(errors=0.5, namesakes=0.004, movers=0.02, family_mailbox=0.08),
+    "normal": Difficulty(),
+    "hard": Difficulty(errors=2.0, namesakes=0.03, movers=0.1, family_mailbox=0.3,
+                       mailbox_users=0.8, sons_named=0.3, twins=0.08,
+                       borrowed_mobile=0.3),
+}  # fmt: skip
+NORMAL = DIFFICULTIES["normal"]
+
 
 _UMLAUT_DIN = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}

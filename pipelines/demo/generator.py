@@ -13,6 +13,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from pipelines.demo.corrupt import DIFFICULTIES
 from pipelines.demo.formats import ExportDay
 from pipelines.demo.ledger import GenerationSummary, Ledger
 from pipelines.demo.people import synthesize_people
@@ -32,13 +33,22 @@ START = date(2024, 5, 1)  # first export day; fixed so that no run depends on th
 
 
 def generate_landing(
-    out_dir: Path, truth_path: Path, *, people: int, days: int, seed: int
+    out_dir: Path,
+    truth_path: Path,
+    *,
+    people: int,
+    days: int,
+    seed: int,
+    difficulty: str = "normal",
 ) -> GenerationSummary:
     """Write a landing folder of `days` daily deliveries of all sources (SOURCES.md §8)
     for `people` persons, and the ground truth `source,source_key,person_id` of every
-    identity-bearing valid record to `truth_path`."""
+    identity-bearing valid record to `truth_path`. `difficulty` (`corrupt.DIFFICULTIES`:
+    easy, normal, hard) sets how many errors and hard cases the data holds."""
     problems = [f"{name} must be at least 1, got {value}" for name, value in
                 (("people", people), ("days", days)) if value < 1]  # fmt: skip
+    if difficulty not in DIFFICULTIES:
+        problems.append(f"difficulty must be one of {list(DIFFICULTIES)}, got {difficulty!r}")
     if out_dir.exists() and any(out_dir.iterdir()):
         problems.append(f"landing folder {out_dir} is not empty")
     if problems:
@@ -46,15 +56,16 @@ def generate_landing(
     out_dir.mkdir(parents=True, exist_ok=True)
     truth_path.parent.mkdir(parents=True, exist_ok=True)
 
-    persons = synthesize_people(people, random.Random(f"{seed}:people"), START, days)
-    coupons = Coupons(persons, seed)
-    customers = ShopCustomers(persons, random.Random(f"{seed}:accounts"), days, seed)
-    orders = ShopOrders(customers, coupons, seed)
-    helpdesk = Helpdesk(persons, START, days, seed)
-    hotline = Hotline(persons, helpdesk.callers, seed)
-    newsletter = Newsletter(persons, START, seed)
-    pos = Pos(persons, coupons, seed)
-    postcards = Postcards(persons, coupons, seed)
+    odds = DIFFICULTIES[difficulty]
+    persons = synthesize_people(people, random.Random(f"{seed}:people"), START, days, odds)
+    coupons = Coupons(persons, seed, odds)
+    customers = ShopCustomers(persons, random.Random(f"{seed}:accounts"), days, seed, odds)
+    orders = ShopOrders(customers, coupons, seed, odds)
+    helpdesk = Helpdesk(persons, START, days, seed, odds)
+    hotline = Hotline(persons, helpdesk.callers, seed, odds)
+    newsletter = Newsletter(persons, START, seed, odds)
+    pos = Pos(persons, coupons, seed, odds)
+    postcards = Postcards(persons, coupons, seed, odds)
 
     with truth_path.open("w", encoding="utf-8", newline="") as truth:
         ledger = Ledger(truth)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from matching.keys import fold_din
+from pipelines.demo.corrupt import NORMAL, Difficulty
 from pipelines.demo.draw import Weighted
 from pipelines.demo.names import (
     COMPANY_FORMS,
@@ -37,9 +38,9 @@ _DOMAINS = (
     ("freenet.de", 3), ("posteo.de", 2), ("mail.de", 1), ("aol.com", 1),
 )  # fmt: skip
 # A few full names so common that a demo of 1,000 people already holds several of them,
-# each somewhere else: the matcher must not merge them on the name alone.
+# each somewhere else: the matcher must not merge them on the name alone. How many
+# households they head is `Difficulty.namesakes`.
 _VERY_COMMON = (("Thomas", "Müller"), ("Sabine", "Müller"), ("Michael", "Schmidt"))
-VERY_COMMON_SHARE = 0.012
 
 
 _MALE, _FEMALE, _LAST = Weighted.zipf(MALE), Weighted.zipf(FEMALE), Weighted.zipf(LAST)
@@ -94,6 +95,9 @@ class Person:
     vat_id: str | None = None
     coupon: str | None = None  # the personal code of a postcard, once one was typed in
     coupon_used: bool = False
+    # Numbers the person wrote into some source (account, order, ticket, card), in order:
+    # what the PBX phonebook and a call-back can know (see `writers.hotline`).
+    given_numbers: list[str] = field(default_factory=list)
 
     @property
     def person_id(self) -> str:
@@ -116,6 +120,12 @@ class Person:
             return self.mobile
         return self.landline or self.mobile
 
+    def gave(self, number: str) -> str:
+        """Note that a source holds `number` for this person; returns it unchanged."""
+        if number not in self.given_numbers:
+            self.given_numbers.append(number)
+        return number
+
 
 def ascii_fold(text: str) -> str:
     """`Müller-Lüdenscheidt` -> `mueller-luedenscheidt`, `von Bülow` -> `vonbuelow`: how
@@ -127,8 +137,9 @@ class _Factory:
     """Draws people one household at a time; keeps emails, phone numbers and cards unique,
     so that only households (on purpose) share one."""
 
-    def __init__(self, rng: random.Random, start: date, days: int) -> None:
+    def __init__(self, rng: random.Random, start: date, days: int, difficulty: Difficulty) -> None:
         self.rng = rng
+        self.difficulty = difficulty
         self.start = start
         self.days = days
         self.emails: set[str] = set()
@@ -236,13 +247,14 @@ class _Factory:
         home = Household(hid, self.address(city), None)
         if rng.random() < 0.65:
             home.landline = self.landline(city)
-        if self.days > 1 and rng.random() < 0.04:  # moves on a later export day
+        odds = self.difficulty
+        if self.days > 1 and rng.random() < odds.movers:  # moves on a later export day
             home.moved_day = rng.randint(1, self.days - 1)
             home.new_address = self.address(city if rng.random() < 0.7 else None)
         female = rng.random() < 0.5
         surname = self.family_name(group)
         head_birth = self.birth(1939, 1999 if size < 3 else 1970)  # old enough for grown children
-        if rng.random() < VERY_COMMON_SHARE:
+        if rng.random() < odds.namesakes:
             first, surname = rng.choice(_VERY_COMMON)
             female = first == "Sabine"
             group = None
@@ -267,29 +279,43 @@ class _Factory:
             year = min(head_birth.year + rng.randint(22, 38), self.start.year - 16)
             taken = {p.first for p in people}
             child_first = self.first_name(child_female, group)
-            if index == 2 and father and not child_female and rng.random() < 0.15:
+            # Twins: born on the first child's birth date, under another first name.
+            twin = index == 3 and odds.twins and rng.random() < odds.twins
+            if index == 2 and father and not child_female and rng.random() < odds.sons_named:
                 child_first = father.first  # father and son of the same name
                 father.suffix = "sen."
             else:
                 while child_first in taken:
                     child_first = self.first_name(child_female, group)
-            child = self.person(home, child_female, child_first, surname, self.birth(year, year))
+            birth = people[2].birth if twin else self.birth(year, year)
+            child = self.person(home, child_female, child_first, surname, birth)
             if child_first == (father.first if father else None):
                 child.suffix = "jun."
             people.append(child)
-        if size >= 2 and rng.random() < 0.15:  # a family mailbox some members use
+        if size >= 2 and rng.random() < odds.family_mailbox:  # a family mailbox some members use
             home.family_email = self.unique(
                 f"familie.{ascii_fold(surname.split()[-1])}", rng.choice(_DOMAIN_NAMES)
             )
             for member in people[1:]:
-                if rng.random() < 0.6:
+                if rng.random() < odds.mailbox_users:
                     member.email = home.family_email
+        if size >= 2 and odds.borrowed_mobile:  # a parent gives a child's or partner's mobile
+            mobiles = [p.mobile for p in people if p.mobile]
+            for member in people:
+                if mobiles and not member.mobile and rng.random() < odds.borrowed_mobile:
+                    member.mobile = rng.choice(mobiles)
         return people
 
 
-def synthesize_people(count: int, rng: random.Random, start: date, days: int) -> list[Person]:
+def synthesize_people(
+    count: int,
+    rng: random.Random,
+    start: date,
+    days: int,
+    difficulty: Difficulty = NORMAL,
+) -> list[Person]:
     """`count` persons in households; pids run 1..count in household order."""
-    factory = _Factory(rng, start, days)
+    factory = _Factory(rng, start, days, difficulty)
     people: list[Person] = []
     hid = 0
     while len(people) < count:

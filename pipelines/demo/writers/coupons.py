@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from pipelines.demo.corrupt import NOISE, email_text, invalid_email, person_name
+from pipelines.demo.corrupt import NORMAL, Difficulty, email_text, invalid_email, person_name
 from pipelines.demo.files import LineRenderer, text_file
 from pipelines.demo.formats import ExportDay, iso_utc_millis
 from pipelines.demo.ledger import Ledger
@@ -81,7 +81,8 @@ class _Redeemed:
 class Coupons:
     """Voucherify's view: customers it knows, codes handed out, one export per day."""
 
-    def __init__(self, people: list[Person], seed: int) -> None:
+    def __init__(self, people: list[Person], seed: int, difficulty: Difficulty = NORMAL) -> None:
+        self.noise = difficulty.noise("coupon_redemption")
         self.people = people
         self.rng = random.Random(f"{seed}:coupons")
         self._customer_ids: dict[int, str] = {}
@@ -144,7 +145,7 @@ class DayLog:
         return "track_" + base64.b64encode(self.rng.getrandbits(128).to_bytes(16, "big")).decode()
 
     def _name(self, person: Person) -> str:
-        first, last = person_name(person.first, person.last, self.rng, NOISE["coupon_redemption"])
+        first, last = person_name(person.first, person.last, self.rng, self.coupons.noise)
         return f"{first} {last}"
 
     def redeem(
@@ -159,7 +160,7 @@ class DayLog:
         source_id: str | None = None,  # the merchant's own customer key: email or card
     ) -> None:
         """One successful redemption reported by the shop (`order`) or a store (`receipt`)."""
-        rng, noise = self.rng, NOISE["coupon_redemption"]
+        rng, noise = self.rng, self.coupons.noise
         invalid = person is not None and rng.random() < noise.invalid
         meta: dict[str, str]
         if order is not None:

@@ -15,7 +15,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipelines.demo.corrupt import NOISE, email_text, invalid_email, person_name, phone_text
+from pipelines.demo.corrupt import (
+    NORMAL,
+    Difficulty,
+    email_text,
+    invalid_email,
+    person_name,
+    phone_text,
+)
 from pipelines.demo.draw import Weighted
 from pipelines.demo.files import text_file
 from pipelines.demo.formats import BERLIN, ExportDay, iso_utc
@@ -52,7 +59,15 @@ class User:
 class Helpdesk:
     """The Zendesk account's end-users and the daily user exports."""
 
-    def __init__(self, people: list[Person], start: date, days: int, seed: int) -> None:
+    def __init__(
+        self,
+        people: list[Person],
+        start: date,
+        days: int,
+        seed: int,
+        difficulty: Difficulty = NORMAL,
+    ) -> None:
+        self.noise = difficulty.noise("helpdesk_user")
         self.seed = seed
         self.rng = random.Random(f"{seed}:helpdesk")
         rng = self.rng
@@ -105,7 +120,7 @@ class Helpdesk:
     def _record(self, user: User, updated: datetime) -> tuple[dict[str, Any], bool]:
         """The user object; its identity fields come from a per-user seed, so an update
         changes `updated_at`, not the agent's spelling."""
-        person, noise = user.person, NOISE["helpdesk_user"]
+        person, noise = user.person, self.noise
         rng = random.Random(self.seed * 1_000_003 + user.uid)
         invalid = rng.random() < noise.invalid
         first, last = person_name(person.first, person.last, rng, noise)

@@ -12,7 +12,7 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-from pipelines.demo.corrupt import NOISE, person_name, phone_text, truncated_phone
+from pipelines.demo.corrupt import NORMAL, Difficulty, person_name, phone_text, truncated_phone
 from pipelines.demo.draw import Weighted
 from pipelines.demo.files import LineRenderer, text_file
 from pipelines.demo.formats import ExportDay, cdr_time, duration
@@ -30,7 +30,14 @@ _INBOUND_STYLES = Weighted(("e164", "national", "double0"), (60, 30, 10))
 class Hotline:
     """The day's calls; `historyid` keeps counting across days."""
 
-    def __init__(self, people: list[Person], regulars: list[Person], seed: int) -> None:
+    def __init__(
+        self,
+        people: list[Person],
+        regulars: list[Person],
+        seed: int,
+        difficulty: Difficulty = NORMAL,
+    ) -> None:
+        self.noise = difficulty.noise("hotline_call")
         self.people = people
         self.regulars = regulars
         self.rng = random.Random(f"{seed}:hotline")
@@ -48,7 +55,7 @@ class Hotline:
         return None
 
     def write_day(self, landing: Path, day: ExportDay, people: int, ledger: Ledger) -> None:
-        rng, noise = self.rng, NOISE["hotline_call"]
+        rng, noise = self.rng, self.noise
         prefix = f"{rng.getrandbits(64):016X}"
         with text_file(landing / f"hotline_calls_{day.stamp}.csv") as handle:
             count = max(3, round(people * CALLS_PER_PERSON_DAY))

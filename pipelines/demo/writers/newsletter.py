@@ -16,7 +16,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from pipelines.demo.corrupt import NOISE, email_text, person_name, phone_text, street_name
+from pipelines.demo.corrupt import (
+    NORMAL,
+    Difficulty,
+    email_text,
+    person_name,
+    phone_text,
+    street_name,
+)
 from pipelines.demo.draw import Weighted
 from pipelines.demo.files import Bundle, LineRenderer, text_file
 from pipelines.demo.formats import BERLIN, ExportDay, naive_utc
@@ -66,7 +73,10 @@ class Member:
 class Newsletter:
     """The audience and its daily exports."""
 
-    def __init__(self, people: list[Person], start: date, seed: int) -> None:
+    def __init__(
+        self, people: list[Person], start: date, seed: int, difficulty: Difficulty = NORMAL
+    ) -> None:
+        self.noise = difficulty.noise("newsletter_member")
         self.seed = seed
         self.rng = random.Random(f"{seed}:newsletter")
         self.people = people
@@ -163,7 +173,7 @@ class Newsletter:
         member.reported = True
 
     def _row(self, member: Member, day: int) -> tuple[list[str], bool]:
-        person, noise = member.person, NOISE["newsletter_member"]
+        person, noise = member.person, self.noise
         rng = random.Random(self.seed * 1_000_003 + member.leid)
         invalid = rng.random() < noise.invalid
         email = email_text(member.email, rng, noise)

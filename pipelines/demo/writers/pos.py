@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pipelines.demo.corrupt import NOISE, person_name, street_name
+from pipelines.demo.corrupt import NORMAL, Difficulty, person_name, street_name
 from pipelines.demo.draw import Weighted
 from pipelines.demo.files import Bundle, LineRenderer
 from pipelines.demo.formats import ExportDay, fixed_point, naive_local
@@ -120,7 +120,10 @@ class _Closing:
 class Pos:
     """Both registers' daily closings; receipt numbers and Z numbers keep counting."""
 
-    def __init__(self, people: list[Person], coupons: Coupons, seed: int) -> None:
+    def __init__(
+        self, people: list[Person], coupons: Coupons, seed: int, difficulty: Difficulty = NORMAL
+    ) -> None:
+        self.noise = difficulty.noise("pos_receipt")
         self.rng = random.Random(f"{seed}:pos")
         self.people = people
         self.card_holders = [p for p in people if p.card]
@@ -156,7 +159,7 @@ class Pos:
     def _receipt(
         self, closing: _Closing, start: datetime, day: ExportDay, ledger: Ledger, log: DayLog
     ) -> None:
-        rng, noise = self.rng, NOISE["pos_receipt"]
+        rng, noise = self.rng, self.noise
         register = closing.register
         roll = rng.random()
         customer = [""] * 9  # KUNDE_NAME … BON_NOTIZ

@@ -13,7 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from pipelines.demo.corrupt import (
-    NOISE,
+    NORMAL,
+    Difficulty,
     email_text,
     invalid_email,
     person_name,
@@ -47,7 +48,10 @@ _REMARKS = ("E-Mail schlecht lesbar", "Unterschrift fehlt", "Telefonnummer unvol
 class Postcards:
     """Cards collected at the campaigns' stands and typed in on the export days."""
 
-    def __init__(self, people: list[Person], coupons: Coupons, seed: int) -> None:
+    def __init__(
+        self, people: list[Person], coupons: Coupons, seed: int, difficulty: Difficulty = NORMAL
+    ) -> None:
+        self.noise = difficulty.noise("postcard")
         self.people = people
         self.coupons = coupons
         self.rng = random.Random(f"{seed}:postcards")
@@ -77,7 +81,7 @@ class Postcards:
         ledger.file("promo_postcards")
 
     def _card(self, person: Person, campaign: Campaign, day: ExportDay) -> tuple[list[str], bool]:
-        rng, noise = self.rng, NOISE["postcard"]
+        rng, noise = self.rng, self.noise
         self.numbers[campaign.name] += 1
         collected = day.day - timedelta(days=rng.randint(0, 5))
         invalid = rng.random() < noise.invalid

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.demo.corrupt import (
-    NOISE,
+    NORMAL,
+    Difficulty,
+    Noise,
     email_text,
     invalid_email,
     person_name,
@@ -75,7 +77,15 @@ class Account:
 class ShopCustomers:
     """The shop's accounts and their daily snapshot."""
 
-    def __init__(self, people: list[Person], rng: random.Random, days: int, seed: int) -> None:
+    def __init__(
+        self,
+        people: list[Person],
+        rng: random.Random,
+        days: int,
+        seed: int,
+        difficulty: Difficulty = NORMAL,
+    ) -> None:
+        self.noise = difficulty.noise("shop_customer")
         self.seed = seed
         self.accounts: list[Account] = []
         self.guests: list[Person] = []  # persons who order without an account
@@ -134,7 +144,7 @@ class ShopCustomers:
 
     def _render(self, account: Account, day: int) -> str:
         person = account.person
-        noise = NOISE["shop_customer"]
+        noise = self.noise
         rng = random.Random(self.seed * 1_000_003 + account.customer_id)
         account.invalid = rng.random() < noise.invalid and account.email is not None
         follows_move = rng.random() < 0.7
@@ -178,7 +188,7 @@ class ShopCustomers:
 
     # -- Shopware (the old shop), one export ----------------------------------------------
     def write_shopware(self, landing: Path, day: ExportDay, ledger: Ledger) -> None:
-        noise = NOISE["shop_customer"]
+        noise = self.noise
         rng = random.Random(f"{self.seed}:shopware")
         path = landing / f"shopware_customers_{day.stamp}.csv"
         with text_file(path) as handle:
@@ -188,15 +198,14 @@ class ShopCustomers:
             for person in self._shopware:
                 number += rng.randint(1, 3)
                 invalid = rng.random() < noise.invalid
-                handle.write(writer.render(_shopware_row(person, number, rng, invalid)))
+                handle.write(writer.render(_shopware_row(person, number, rng, invalid, noise)))
                 ledger.row("shop_customer", str(number), person, invalid=invalid)
         ledger.file("shopware_customers")
 
 
 def _shopware_row(
-    person: Person, number: int, rng: random.Random, invalid: bool
+    person: Person, number: int, rng: random.Random, invalid: bool, noise: Noise
 ) -> tuple[str, ...]:
-    noise = NOISE["shop_customer"]
     first, last = person_name(person.first, person.last, rng, noise)
     salutation = "mrs" if person.female else "mr"
     if rng.random() < 0.1:

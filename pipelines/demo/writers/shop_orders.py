@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from pipelines.demo.corrupt import (
-    NOISE,
+    NORMAL,
+    Difficulty,
     invalid_email,
     person_name,
     phone_text,
@@ -78,7 +79,10 @@ _NOTES = ("Bitte beim Nachbarn abgeben", "Geschenk, bitte ohne Rechnung", "Bitte
 class ShopOrders:
     """The day's orders; numbering continues across days (`#1001`, `Id` 5823456789012 …)."""
 
-    def __init__(self, customers: ShopCustomers, coupons: Coupons, seed: int) -> None:
+    def __init__(
+        self, customers: ShopCustomers, coupons: Coupons, seed: int, difficulty: Difficulty = NORMAL
+    ) -> None:
+        self.noise = difficulty.noise("shop_order")
         self.customers = customers
         self.coupons = coupons
         self.rng = random.Random(f"{seed}:orders")
@@ -137,7 +141,7 @@ class ShopOrders:
         log: DayLog,
     ) -> int:
         """Write one order (first row + continuation rows); returns its total in cents."""
-        rng, noise = self.rng, NOISE["shop_order"]
+        rng, noise = self.rng, self.noise
         self.number += 1
         self.order_id += rng.randint(1, 50)
         name, order_id = f"#{self.number}", str(self.order_id)
