@@ -10,7 +10,8 @@ from typing import Literal
 
 BlockMethod = Literal["exact", "any_of", "sorted_neighbourhood"]
 ComparisonMethod = Literal[
-    "first_name", "last_name", "birth_date", "email", "phone", "address", "identifiers", "exact"
+    "first_name", "last_name", "birth_date", "email", "phone", "address", "identifiers", "exact",
+    "damerau_levenshtein",
 ]
 
 # Levels of each method, strongest first; a pair takes the first level it satisfies.
@@ -37,7 +38,12 @@ METHOD_LEVELS: dict[str, tuple[str, ...]] = {
     # different: person identifiers of one namespace (two loyalty cards) that differ.
     "identifiers": ("unique", "shared", "different"),
     "exact": ("same", "different"),
+    # Edits between one column's values (a transposition counts one): a mistyped postcode,
+    # house number, birth date or identifier; tuple columns take their closest values.
+    "damerau_levenshtein": ("exact", "one_edit", "two_edits", "different"),
 }  # fmt: skip
+# Methods comparing the one feature column a comparison names (`Comparison.column`).
+COLUMN_METHODS: frozenset[str] = frozenset({"exact", "damerau_levenshtein"})
 # Levels that may be term-frequency adjusted (`Comparison.term_frequency`), with the feature
 # column whose value frequency replaces the level's u (see `frequency`).
 TF_COLUMNS: dict[str, dict[str, str]] = {

@@ -14,8 +14,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import recordlinkage
+from rapidfuzz.distance import DamerauLevenshtein
 
 from matching import keys
+from matching.catalog import COLUMN_METHODS, TUPLE_COLUMNS
 from matching.keys import Nicknames
 from matching.settings import Comparison
 from matching.similarity import (
@@ -27,6 +29,7 @@ from matching.similarity import (
     jaro_winkler,
     map_values,
     nonempty,
+    on_distinct_pairs,
     per_value,
     present,
     select,
@@ -264,10 +267,64 @@ def _exact(column: str) -> Method:
     return Method((column,), compute)
 
 
+_SEPARATOR = "\x1f"  # joins a tuple cell's values into one string (never inside a value)
+
+
+def _joined(values: Values) -> Values:
+    """Tuple cells as one string each (None when empty), so distinct cells compare once."""
+    joined: Values = np.array(
+        [_SEPARATOR.join(sorted(v)) if v else None for v in values.tolist()], dtype=object
+    )
+    return joined
+
+
+def _namespace(value: str) -> str:
+    head, colon, _ = value.partition(":")
+    return head if colon else ""
+
+
+def _closest_edits(lefts: list[str], rights: list[str]) -> list[float]:
+    """Fewest edits between any two values of one namespace (`card:` with `card:`, text
+    before the first colon); plain values have one, empty, namespace. 3 means more than 2."""
+
+    def closest(a: str, b: str) -> float:
+        return float(
+            min(
+                (
+                    DamerauLevenshtein.distance(x, y, score_cutoff=2)
+                    for x in a.split(_SEPARATOR)
+                    for y in b.split(_SEPARATOR)
+                    if _namespace(x) == _namespace(y)
+                ),
+                default=3,
+            )
+        )
+
+    return [closest(a, b) for a, b in zip(lefts, rights, strict=True)]
+
+
+def _edits(column: str) -> Method:
+    """Damerau-Levenshtein levels of one column: a transposed postcode digit (5209 / 5290)
+    or a mistyped identifier is one edit, where equality alone would call it different."""
+
+    def compute(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+        a, b = left[column], right[column]
+        if column in TUPLE_COLUMNS:
+            a, b = _joined(a), _joined(b)
+        ok = present(a) & present(b)
+        same = equal(a, b)
+        rest = ok & ~same
+        edits = on_distinct_pairs(a, b, rest, _closest_edits)  # 0 in a tuple: a shared value
+        return select([same | (rest & (edits == 0)), rest & (edits == 1), rest & (edits == 2)], ok)
+
+    return Method((column,), compute)
+
+
 def method_of(comparison: Comparison) -> Method:
-    if comparison.method == "exact":
+    if comparison.method in COLUMN_METHODS:
         assert comparison.column is not None  # checked when the settings loaded
-        return _exact(comparison.column)
+        build = _exact if comparison.method == "exact" else _edits
+        return build(comparison.column)
     return METHODS[comparison.method]
 
 

@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from matching.catalog import (
+    COLUMN_METHODS,
     FEATURE_COLUMNS,
     METHOD_LEVELS,
     TF_COLUMNS,
@@ -77,7 +78,7 @@ class Comparison(_Frozen):
 
     name: str = Field(min_length=1)
     method: ComparisonMethod
-    column: str | None = None  # the compared column of the `exact` method
+    column: str | None = None  # the compared column of `catalog.COLUMN_METHODS`
     thresholds: tuple[float, ...] = ()  # Jaro-Winkler (high, mid) of the name methods
     levels: tuple[Level, ...]
     # Levels weighed by how common the agreeing value is (`catalog.TF_COLUMNS`, `frequency`).
@@ -261,10 +262,14 @@ def _comparison_problems(comparison: Comparison) -> list[str]:
             f"{where}: term_frequency levels {unknown} cannot be adjusted; "
             f"method {comparison.method!r} allows {list(adjustable)}"
         )
-    if comparison.method == "exact" and comparison.column not in FEATURE_COLUMNS:
-        problems.append(f"{where}: method 'exact' needs a known column, got {comparison.column!r}")
-    if comparison.method != "exact" and comparison.column is not None:
-        problems.append(f"{where}: only method 'exact' takes a column")
+    takes_column = comparison.method in COLUMN_METHODS
+    if takes_column and comparison.column not in FEATURE_COLUMNS:
+        problems.append(
+            f"{where}: method {comparison.method!r} needs a known column, "
+            f"got {comparison.column!r}"
+        )
+    if not takes_column and comparison.column is not None:
+        problems.append(f"{where}: only methods {sorted(COLUMN_METHODS)} take a column")
     return problems
 
 

@@ -12,9 +12,23 @@ from hypothesis import strategies as st
 from matching.comparisons import compare_pairs, is_feminine_variant
 from matching.features import build_features
 from matching.keys import load_nicknames
+from matching.settings import Comparison, Level
 from tests.matching.helpers import features, frame, rec, settings
 
 COMPARISONS = settings().comparisons
+
+
+def _edits(column: str) -> Comparison:
+    names = ("exact", "one_edit", "two_edits", "different")
+    return Comparison(
+        name=f"{column}_edits",  # not the default comparisons' names
+        method="damerau_levenshtein",
+        column=column,
+        levels=tuple(Level(name=n, m=0.5, u=0.5) for n in names),
+    )
+
+
+EDITS = (_edits("postal_code"), _edits("identifiers"), _edits("birth_date_key"))
 
 
 def levels(a: dict[str, Any], b: dict[str, Any], *others: dict[str, Any]) -> dict[str, str]:
@@ -152,6 +166,29 @@ def test_address_and_identifier_levels() -> None:
 
 
 @pytest.mark.parametrize(
+    ("column", "a", "b", "expected"),
+    [
+        ("postal_code", "70173", "70173", "exact"),
+        ("postal_code", "70173", "70137", "one_edit"),  # transposed digits: one edit
+        ("postal_code", "70173", "71137", "two_edits"),
+        ("postal_code", "70173", "10115", "different"),
+        ("postal_code", "70173", None, "missing"),
+        ("identifiers", ("card:K-1", "shop_order:#1"), ("card:K-1",), "exact"),  # one shared
+        ("identifiers", ("card:K-1234",), ("card:K-1243",), "one_edit"),
+        ("identifiers", ("card:1234",), ("ustid:1234",), "different"),  # other namespace
+        ("identifiers", ("card:K-1",), (), "missing"),
+        ("birth_date", date(1960, 2, 13), date(1960, 1, 13), "one_edit"),
+        ("birth_date", date(1960, 2, 13), date(1906, 2, 13), "one_edit"),
+    ],
+)
+def test_damerau_levenshtein_levels(column: str, a: Any, b: Any, expected: str) -> None:
+    out = features(rec(**{column: a}), rec(**{column: b}))
+    (comparison,) = [c for c in EDITS if c.column.startswith(column)]  # type: ignore[union-attr]
+    (code,) = compare_pairs(out, np.array([[0, 1]]), [comparison], load_nicknames())[0]
+    assert (comparison.level_names[code] if code >= 0 else "missing") == expected
+
+
+@pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
         ("christian", "christiane", False),  # told apart by their nickname groups instead
@@ -200,6 +237,7 @@ def test_comparisons_are_symmetric(records: list[dict[str, Any]]) -> None:
     out = build_features(frame(*records))
     n = len(out)
     pairs = np.array([(i, j) for i in range(n) for j in range(n) if i != j], dtype=np.int64)
-    codes = compare_pairs(out, pairs, COMPARISONS, load_nicknames())
-    flipped = compare_pairs(out, pairs[:, ::-1].copy(), COMPARISONS, load_nicknames())
+    comparisons = (*COMPARISONS, *EDITS)
+    codes = compare_pairs(out, pairs, comparisons, load_nicknames())
+    flipped = compare_pairs(out, pairs[:, ::-1].copy(), comparisons, load_nicknames())
     assert (codes == flipped).all()
