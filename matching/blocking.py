@@ -23,6 +23,7 @@ from matching.settings import BlockingRule
 logger = logging.getLogger(__name__)
 
 Pairs = npt.NDArray[np.int64]  # shape (n, 2): left and right positions, left < right
+Mask = npt.NDArray[np.bool_]  # one flag per position
 
 
 class AnyOfBlock(BaseIndexAlgorithm):
@@ -88,24 +89,64 @@ def _unique(pairs: Pairs, n: int) -> Pairs:
     return unique
 
 
-def rule_pairs(features: pd.DataFrame, rule: BlockingRule) -> Pairs:
-    """The distinct pairs one rule yields, left < right."""
+def rule_pairs(features: pd.DataFrame, rule: BlockingRule, touching: Mask | None = None) -> Pairs:
+    """The distinct pairs one rule yields, left < right; with `touching`, only the pairs
+    with at least one touching record, exactly as they are among all pairs."""
     indexer = compile_rule(rule)
     columns = list(rule.columns)
     frame = features if rule.method == "any_of" else _capped(features, columns, rule.max_block_size)
     if frame[columns].dropna(how="all" if rule.method == "any_of" else "any").empty:
         return np.empty((0, 2), dtype=np.int64)
-    return _unique(_as_pairs(indexer.index(frame)), max(len(features), 1))
+    if touching is None:
+        return _unique(_as_pairs(indexer.index(frame)), max(len(features), 1))
+    if isinstance(indexer, AnyOfBlock):  # values capped by their count among all records
+        long = indexer._long(frame)
+        long = long[long["value"].isin(long["value"][touching[long["pos"].to_numpy()]])]
+        merged = long.merge(long, on="value")
+        pairs = _as_pairs(pd.MultiIndex.from_arrays([merged["pos_x"], merged["pos_y"]]))
+    else:
+        if isinstance(indexer, SortedNeighbourhood):  # ranks among all keys, not the subset's
+            indexer.sorting_key_values = np.unique(frame[columns[0]].dropna().to_numpy())
+        rows = _reachable(frame, rule, touching)
+        if len(rows) < 2:
+            return np.empty((0, 2), dtype=np.int64)
+        pairs = _as_pairs(indexer.index(frame.iloc[rows]))
+    pairs = pairs[touching[pairs[:, 0]] | touching[pairs[:, 1]]]
+    return _unique(pairs, max(len(features), 1))
+
+
+def _reachable(frame: pd.DataFrame, rule: BlockingRule, touching: Mask) -> npt.NDArray[np.intp]:
+    """Positions that share a key with a touching record (within the window for sorted
+    neighbourhood): every pair the rule can make with a touching record lies among them.
+    Keys were capped on the whole frame, so block sizes are those of all records."""
+    columns = list(rule.columns)
+    if rule.method == "sorted_neighbourhood":
+        sort_keys = frame[columns[0]]
+        present = sort_keys.notna().to_numpy()
+        ranks = np.full(len(frame), -1, dtype=np.int64)
+        values = sort_keys[present].to_numpy()
+        ranks[present] = np.searchsorted(np.unique(values), values)
+        near = np.zeros(int(ranks.max()) + 1, dtype=bool)
+        half = (rule.window - 1) // 2
+        for rank in np.unique(ranks[touching & present]):
+            near[max(rank - half, 0) : rank + half + 1] = True
+        return np.flatnonzero(present & near[np.maximum(ranks, 0)])
+    keys = frame[columns]
+    complete = keys.notna().all(axis=1).to_numpy()
+    index = pd.MultiIndex.from_frame(keys)
+    wanted = index[touching & complete]
+    return np.flatnonzero(complete & index.isin(wanted))
 
 
 def candidate_pairs(
-    features: pd.DataFrame, rules: Sequence[BlockingRule]
+    features: pd.DataFrame, rules: Sequence[BlockingRule], touching: Mask | None = None
 ) -> tuple[Pairs, dict[str, int]]:
-    """The union of all rules' pairs (sorted, left < right) and each rule's pair count."""
+    """The union of all rules' pairs (sorted, left < right) and each rule's pair count;
+    with `touching`, only pairs with at least one touching record (an incremental match)."""
     per_rule: dict[str, int] = {}
     found: list[Pairs] = []
     for rule in rules:
-        pairs = rule_pairs(features, rule)
+        pairs = rule_pairs(features, rule, touching)
         per_rule[rule.name] = len(pairs)
         found.append(pairs)
         logger.info("blocking rule %s: %d pairs", rule.name, len(pairs))

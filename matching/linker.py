@@ -112,25 +112,20 @@ def link_records(
     cannot_link: Sequence[tuple[int, int]] = (),
     map_chunks: ChunkMapper | None = None,
     chunk_pairs: int = 500_000,
+    parameters: ModelParameters | None = None,
 ) -> LinkResult:
     """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields).
 
     `must_link` / `cannot_link` are people's decisions (record-id pairs): must-links join
     before any scored link, cannot-links are never joined, not even through a chain.
     `map_chunks` compares the candidate pairs in partitions of `chunk_pairs` on an executor
-    (a Dask cluster); the result is the same as comparing them here.
+    (a Dask cluster); the result is the same as comparing them here. Given `parameters`
+    (a stored fit), scores use them instead of estimating m, u and the prior again.
     """
     settings = settings or default_settings()
     _check(records)
     timings: dict[str, float] = {}
-    started = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal started
-        now = time.perf_counter()
-        timings[stage] = round(now - started, 3)
-        started = now
-
+    lap = _stopwatch(timings)
     nicknames = load_nicknames(settings.nickname_files)
     features = build_features(records, settings.nickname_files)
     ids = features["record_id"].to_numpy()
@@ -147,46 +142,141 @@ def link_records(
     else:
         codes = compare(pairs)
     lap("comparisons")
-    parameters = (
-        estimation.fit(settings, n, codes, compare) if n > 1 else prior_parameters(settings)
-    )
+    if parameters is None:
+        parameters = (
+            estimation.fit(settings, n, codes, compare) if n > 1 else prior_parameters(settings)
+        )
     lap("estimation")
-    weights = adjust_weights(
-        level_weights(codes, parameters), codes, pairs, features, settings, parameters
-    )
-    total = weights.sum(axis=1, dtype=np.float64)
-    score = match_probability(total, parameters)
-    keep = np.flatnonzero(score >= settings.review_threshold)
-    auto = score[keep] >= settings.link_threshold
+    scored = score_pairs(features, pairs, codes, settings, parameters)
     lap("scoring")
-    linked = keep[auto]
-    # Strongest first by weight (probabilities saturate at 1.0), ties by record ids.
-    order = linked[np.lexsort((pairs[linked, 1], pairs[linked, 0], -total[linked]))]
-    veto = _veto(features, settings, nicknames)
-    sorted_ids = np.sort(ids)
-    position_of = np.argsort(ids)  # features keep the input order; map sorted back to it
-    manual = position_of[_positions(sorted_ids, must_link)]
-    forbidden = position_of[_positions(sorted_ids, cannot_link)]
-    labels = cluster(n, np.concatenate([manual, pairs[order]]), veto, forbidden)
-    lap("clustering")
-    result = pd.DataFrame(
-        {
-            "left": ids[pairs[keep, 0]].astype(np.int64),
-            "right": ids[pairs[keep, 1]].astype(np.int64),
-            "score": score[keep],
-            "weight": total[keep],
-            "decision": np.where(auto, "auto", "review"),
-            "evidence": evidence(codes[keep], weights[keep], parameters),
-        }
+    everyone = np.arange(n, dtype=np.int64)
+    labels = cluster_positions(
+        features, everyone, scored, settings, nicknames, must_link, cannot_link
     )
+    lap("clustering")
+    result = scored.frame(ids, settings)
     logger.info(
         "matched %d records: %d candidate pairs, %d auto, %d review, %d clusters",
-        n, len(pairs), int(auto.sum()), int((~auto).sum()), len(np.unique(labels)),
+        n, len(pairs), int((result["decision"] == "auto").sum()),
+        int((result["decision"] == "review").sum()), len(np.unique(labels)),
     )  # fmt: skip
     return LinkResult(
-        pairs=result if len(result) else _empty_pairs(),
+        pairs=result,
         clusters=pd.Series(labels, index=pd.Index(ids, name="record_id"), name="cluster"),
         pairs_per_rule=per_rule,
         parameters=parameters,
         timings=timings,
     )
+
+
+def _stopwatch(timings: dict[str, float]) -> Callable[[str], None]:
+    """`lap(stage)` books the seconds since the previous lap under `stage`."""
+    started = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        timings[stage] = round(timings.get(stage, 0.0) + now - started, 3)
+        started = now
+
+    return lap
+
+
+@dataclass(frozen=True)
+class ScoredPairs:
+    """Candidate pairs (positions) with their level codes, field weights and scores."""
+
+    pairs: Pairs
+    codes: npt.NDArray[np.int8]
+    weights: npt.NDArray[np.float32]
+    total: npt.NDArray[np.float64]
+    score: npt.NDArray[np.float64]
+    parameters: ModelParameters
+
+    def subset(self, where: npt.NDArray[np.bool_] | npt.NDArray[np.intp]) -> ScoredPairs:
+        return ScoredPairs(
+            self.pairs[where], self.codes[where], self.weights[where], self.total[where],
+            self.score[where], self.parameters,
+        )  # fmt: skip
+
+    @staticmethod
+    def concat(parts: Sequence[ScoredPairs], parameters: ModelParameters) -> ScoredPairs:
+        if not parts:
+            width = len(parameters.comparisons)
+            return ScoredPairs(
+                np.empty((0, 2), dtype=np.int64), np.empty((0, width), dtype=np.int8),
+                np.empty((0, width), dtype=np.float32), np.empty(0), np.empty(0), parameters,
+            )  # fmt: skip
+        return ScoredPairs(
+            np.concatenate([p.pairs for p in parts]), np.concatenate([p.codes for p in parts]),
+            np.concatenate([p.weights for p in parts]), np.concatenate([p.total for p in parts]),
+            np.concatenate([p.score for p in parts]), parameters,
+        )  # fmt: skip
+
+    def frame(self, ids: npt.NDArray[np.int64], settings: MatchSettings) -> pd.DataFrame:
+        """The pairs at or above the review threshold, in record ids, with evidence."""
+        keep = np.flatnonzero(self.score >= settings.review_threshold)
+        if len(keep) == 0:
+            return _empty_pairs()
+        auto = self.score[keep] >= settings.link_threshold
+        return pd.DataFrame(
+            {
+                "left": ids[self.pairs[keep, 0]].astype(np.int64),
+                "right": ids[self.pairs[keep, 1]].astype(np.int64),
+                "score": self.score[keep],
+                "weight": self.total[keep],
+                "decision": np.where(auto, "auto", "review"),
+                "evidence": evidence(self.codes[keep], self.weights[keep], self.parameters),
+            }
+        )
+
+
+def score_pairs(
+    features: pd.DataFrame,
+    pairs: Pairs,
+    codes: npt.NDArray[np.int8],
+    settings: MatchSettings,
+    parameters: ModelParameters,
+) -> ScoredPairs:
+    """Field weights (term-frequency adjusted over all of `features`), totals, scores."""
+    weights = adjust_weights(
+        level_weights(codes, parameters), codes, pairs, features, settings, parameters
+    )
+    total = weights.sum(axis=1, dtype=np.float64)
+    return ScoredPairs(
+        pairs, codes, weights, total, match_probability(total, parameters), parameters
+    )
+
+
+def cluster_positions(
+    features: pd.DataFrame,
+    members: npt.NDArray[np.int64],
+    scored: ScoredPairs,
+    settings: MatchSettings,
+    nicknames: Nicknames,
+    must_link: Sequence[tuple[int, int]],
+    cannot_link: Sequence[tuple[int, int]],
+) -> npt.NDArray[np.int64]:
+    """Cluster labels of the positions `members` (sorted) from the automatic links among
+    them, strongest first (ties by record ids), under the vetoes and people's decisions."""
+    ids = features["record_id"].to_numpy()
+    local = np.full(len(features), -1, dtype=np.int64)
+    local[members] = np.arange(len(members))
+    linked = np.flatnonzero(scored.score >= settings.link_threshold)
+    linked = linked[(local[scored.pairs[linked, 0]] >= 0) & (local[scored.pairs[linked, 1]] >= 0)]
+    pairs = scored.pairs
+    order = linked[
+        np.lexsort((ids[pairs[linked, 1]], ids[pairs[linked, 0]], -scored.total[linked]))
+    ]
+    veto = _veto(features, settings, nicknames)
+    local_veto = None if veto is None else (lambda p: veto(members[p]))
+    sorted_ids = np.sort(ids)
+    position_of = np.argsort(ids)  # features keep the input order; map sorted back to it
+
+    def local_pairs(decided: Sequence[tuple[int, int]]) -> Pairs:
+        positions = local[position_of[_positions(sorted_ids, decided)]]
+        inside: Pairs = positions[(positions >= 0).all(axis=1)]
+        return inside
+
+    links = np.concatenate([local_pairs(must_link), local[pairs[order]]])
+    return cluster(len(members), links, local_veto, local_pairs(cannot_link))

@@ -8,7 +8,7 @@ by its identifier alone, not punished for the name it never had.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,42 @@ class ModelParameters:
         for row, comparison in enumerate(self.comparisons):
             table[row, : len(comparison.levels)] = comparison.weights
         return table
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data that `from_dict` reads back exactly (stored with each match run)."""
+        return {
+            "prior": self.prior,
+            "notes": list(self.notes),
+            "comparisons": [
+                {
+                    "name": c.name,
+                    "levels": list(c.levels),
+                    "m": list(c.m),
+                    "u": list(c.u),
+                    "m_source": list(c.m_source),
+                    "u_source": list(c.u_source),
+                }
+                for c in self.comparisons
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelParameters:
+        return cls(
+            comparisons=tuple(
+                ComparisonParameters(
+                    name=c["name"],
+                    levels=tuple(c["levels"]),
+                    m=tuple(float(v) for v in c["m"]),
+                    u=tuple(float(v) for v in c["u"]),
+                    m_source=tuple(c["m_source"]),
+                    u_source=tuple(c["u_source"]),
+                )
+                for c in data["comparisons"]
+            ),
+            prior=float(data["prior"]),
+            notes=tuple(data.get("notes", ())),
+        )
 
     def describe(self) -> dict[str, Any]:
         """Plain data for reports: per comparison and level m, u, weight and their source."""

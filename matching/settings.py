@@ -10,6 +10,8 @@ them into recordlinkage `Index` / `Compare` objects.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -137,6 +139,19 @@ class ClusteringSettings(_Frozen):
     )
 
 
+class IncrementalSettings(_Frozen):
+    """When a run re-matches only what changed instead of everything (see `incremental`).
+
+    A small warehouse re-matches fully: it takes seconds and refits m, u and the prior on
+    all records. A run whose changed records exceed `max_changed_share`, or a warehouse
+    grown by more than `max_growth` since the parameters were fitted, refits too.
+    """
+
+    min_records: int = Field(default=20_000, ge=0)
+    max_changed_share: float = Field(default=0.05, ge=0, le=1)
+    max_growth: float = Field(default=0.25, ge=0)
+
+
 class MatchSettings(_Frozen):
     """Everything a match run needs; thresholds are match probabilities in 0..1."""
 
@@ -147,6 +162,7 @@ class MatchSettings(_Frozen):
     scoring: ScoringSettings = ScoringSettings()
     clustering: ClusteringSettings = ClusteringSettings()
     nickname_files: tuple[str, ...] = ()  # CSV files of extra nickname groups
+    incremental: IncrementalSettings = IncrementalSettings()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -172,6 +188,13 @@ class MatchSettings(_Frozen):
     def replace(self, **changes: Any) -> MatchSettings:
         """A validated copy with top-level fields replaced, e.g. `link_threshold=0.9`."""
         return self.from_dict({**self.to_dict(), **changes})
+
+    def fingerprint(self) -> str:
+        """A digest of everything that changes scores: stored parameters fitted under
+        another fingerprint are not reused (the `incremental` policy is left out)."""
+        scoring = self.to_dict()
+        scoring.pop("incremental")
+        return hashlib.sha256(json.dumps(scoring, sort_keys=True).encode()).hexdigest()
 
     def comparison(self, name: str) -> Comparison:
         return next(c for c in self.comparisons if c.name == name)
