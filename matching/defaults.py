@@ -68,7 +68,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
              ("exact", 0.83, 0.008), ("nickname", 0.05, 0.002),
              ("part", 0.02, 0.001), ("phonetic", 0.02, 0.003), ("jw_high", 0.03, 0.003),
              ("initial", 0.02, 0.004), ("jw_mid", 0.005, 0.02),
-             ("different", 0.00005, 0.96, FIX_M),
+             ("different", 1e-7, 0.96, FIX_M),
          )},
         {"name": "last_name", "method": "last_name", "thresholds": [0.92, 0.8],
          "term_frequency": ["exact"],
@@ -80,7 +80,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         {"name": "birth_date", "method": "birth_date",
          "levels": _levels(
              ("exact", 0.9, 0.0001), ("month_day", 0.05, 0.00014), ("transposed", 0.01, 0.0001),
-             ("year_month", 0.02, 0.001), ("different", 0.01, 0.998, FIX_M),
+             ("year_month", 0.02, 0.001), ("different", 1e-8, 0.998, FIX_M),
          )},
         {"name": "email", "method": "email",
          "levels": _levels(
