@@ -42,12 +42,16 @@ STAGES = (
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def _generate(workdir: Path, people: int, days: int, seed: int) -> tuple[Path, Path, float]:
+def _generate(
+    workdir: Path, people: int, days: int, seed: int, difficulty: str
+) -> tuple[Path, Path, float]:
     from pipelines.demo.generator import generate_landing
 
     everything, truth = workdir / "all", workdir / "truth.csv"
     started = time.perf_counter()
-    generate_landing(everything, truth, people=people, days=days + 1, seed=seed)
+    generate_landing(
+        everything, truth, people=people, days=days + 1, seed=seed, difficulty=difficulty
+    )
     return everything, truth, time.perf_counter() - started
 
 
@@ -173,6 +177,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=250_000)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--difficulty", choices=("easy", "normal", "hard"), default="normal")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary one")
     parser.add_argument("--single", default=None, help=argparse.SUPPRESS)  # child process
@@ -187,7 +192,9 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kundenstamm-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        everything, _, generated = _generate(workdir, args.people, args.days, args.seed)
+        everything, _, generated = _generate(
+            workdir, args.people, args.days, args.seed, args.difficulty
+        )
         size = sum(p.stat().st_size for p in everything.rglob("*") if p.is_file())
         print(
             f"generated {args.people:,} people over {args.days} + 1 days "

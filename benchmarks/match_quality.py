@@ -6,6 +6,7 @@ identity frames as often as needed.
 
     cd /tmp && /work/main/.venv/bin/kundenstamm demo --people 1000 --days 7 --seed 42 \
         --workdir /tmp/demo-42          # likewise seeds 7 and 123, and --people 5000
+    # the hard set of issue #4: add --difficulty hard (and use other workdirs)
     .venv/bin/python benchmarks/match_quality.py /tmp/demo-42 /tmp/demo-7 /tmp/demo-123
     .venv/bin/python benchmarks/match_quality.py /tmp/demo-42 --curve 0.5 0.8 0.9 0.95 0.99
     .venv/bin/python benchmarks/match_quality.py /tmp/demo-42 --set link_threshold=0.9 --explain 20

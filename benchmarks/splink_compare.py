@@ -2,6 +2,8 @@
 
     .venv/bin/pip install -e '.[peers]'
     .venv/bin/python benchmarks/splink_compare.py --people 25000 --days 7 --workdir /tmp/sc-25k
+    .venv/bin/python benchmarks/splink_compare.py --people 5000 --difficulty hard --seed 7 \
+        --workdir /tmp/demo-hard-5k-7    # or a workdir of `kundenstamm demo --difficulty hard`
 
 Input: a demo landing folder (`generate_landing`) consolidated into a SQLite warehouse
 (`consolidate`), then the warehouse's normalized identity frame (`identity_frame`). A
@@ -370,7 +372,9 @@ def run_splink(records_path: Path, options: SplinkOptions) -> Run:
 # ------------------------------------------------------------------------------ parent
 
 
-def prepare(workdir: Path, people: int, days: int, seed: int) -> tuple[Path, Path]:
+def prepare(
+    workdir: Path, people: int, days: int, seed: int, difficulty: str = "normal"
+) -> tuple[Path, Path]:
     """The warehouse and truth in `workdir`, generated and consolidated unless present."""
     database, truth, landing = (
         workdir / "kundenstamm.db",
@@ -378,7 +382,7 @@ def prepare(workdir: Path, people: int, days: int, seed: int) -> tuple[Path, Pat
         workdir / "landing",
     )
     if database.exists() and truth.exists():
-        print(f"reusing {workdir} (its own people/days/seed; the options do not apply)")
+        print(f"reusing {workdir} (its own people/days/seed/difficulty; the options do not apply)")
         return database, truth
     from pipelines.demo.generator import generate_landing
     from pipelines.flow import consolidate
@@ -386,11 +390,12 @@ def prepare(workdir: Path, people: int, days: int, seed: int) -> tuple[Path, Pat
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     if not truth.exists():
-        generate_landing(landing, truth, people=people, days=days, seed=seed)
+        generate_landing(landing, truth, people=people, days=days, seed=seed, difficulty=difficulty)
     consolidate(
         landing=landing, warehouse_url=f"sqlite:///{database}", report_dir=workdir / "reports"
     )
-    print(f"generated and consolidated {people} people, {days} days, seed {seed} "
+    print(f"generated and consolidated {people} people, {days} days, seed {seed}, "
+          f"difficulty {difficulty} "
           f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
     return database, truth
 
@@ -431,6 +436,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=25000)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--difficulty", choices=("easy", "normal", "hard"), default="normal")
     parser.add_argument("--workdir", type=Path, default=None, help="reuse or keep this folder")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1, help="alternating runs; best wall kept")
@@ -450,7 +456,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kundenstamm-splink-"))
     records_path = workdir / "splink_compare_records.pkl"
     try:
-        database, truth_path = prepare(workdir, args.people, args.days, args.seed)
+        database, truth_path = prepare(workdir, args.people, args.days, args.seed, args.difficulty)
         from pipelines.evaluate import read_truth
         from warehouse.engine import engine_for, session_factory
         from warehouse.publish import identity_frame

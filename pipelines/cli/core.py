@@ -7,7 +7,7 @@ import json
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -176,6 +176,13 @@ def demo(
     workdir: Annotated[
         Path, typer.Option(help="Folder for the generated landing folder, truth and warehouse.")
     ] = Path("demo"),
+    difficulty: Annotated[
+        Literal["easy", "normal", "hard"],
+        typer.Option(
+            help="How many typing errors, namesakes, movers and shared family mailboxes "
+            "and phones the data holds."
+        ),
+    ] = "normal",
 ) -> None:
     """Generate a German multi-source landing folder, consolidate it, and score the result."""
     from pipelines.demo.generator import generate_landing
@@ -192,8 +199,13 @@ def demo(
         stale.unlink()  # the demo always starts from an empty warehouse of its own
     workdir.mkdir(parents=True, exist_ok=True)
     with errors.status(f"generating {people} people over {days} days …", spinner="dots"):
-        report = generate_landing(landing, truth, people=people, days=days, seed=seed)
-    console.print(f"generated {landing} for {people} people over {days} days (seed {seed})")
+        report = generate_landing(
+            landing, truth, people=people, days=days, seed=seed, difficulty=difficulty
+        )
+    console.print(
+        f"generated {landing} for {people} people over {days} days "
+        f"(seed {seed}, difficulty {difficulty})"
+    )
     del report
     warehouse_url = f"sqlite:///{database}"
     summary = _run_flow(landing, warehouse_url, 0.0, report_dir=workdir / "reports")
