@@ -4,9 +4,9 @@ A level's weight is log2(m/u): m = share of true matches at the level, u = share
 record pairs at it. Weights at a glance (prior λ = 1e-4 is -13.3 bits; auto link at 0.8
 needs a total weight of about +15.3, review at 0.3 about +12.1):
 
-    first name exact +6.7, nickname +4.6, different -14.2 (fixed: households)
+    first name exact +6.7, nickname +4.6, different -23.2 (fixed: households, twins)
     last name exact +8.7, swapped with the first name +8.6, different -4.6 (marriage)
-    birth date exact +13.1, different -6.6 (fixed)
+    birth date exact +13.1, different -26.6 (fixed: father and son of one name)
     email of one name +22.4 (u fixed), used by several names or `familie.*` +2.0
     phone: mobile of one name +22.1, landline of one name +12.3, several names +1.3;
         a mobile against a landline is no disagreement (missing)
@@ -14,6 +14,12 @@ needs a total weight of about +15.3, review at 0.3 about +12.1):
     identifier of one name +28.2 (u fixed: random pairs never share one), generic code +2.0;
         different only for two person identifiers of one kind (two loyalty cards)
     salutation Herr/Frau different -4.6, jun./sen. different -28.9 (father and son: proof)
+
+A different first name or full birth date is near-proof of another person, like jun./sen.:
+surname, address and landline agree for a whole household (they are not independent
+evidence), so twins (+13.1 birth date, +10.1 address, +8.7 surname) or a father and son of
+one name (+6.7, +8.7, +10.1, +12.3 landline) would otherwise outscore the one difference
+(tests/matching/test_households.py). A typo in either stays a weaker level, not "different".
 
 Unless fixed (FIX_M / FIX_U), m is re-estimated by EM over the candidate pairs and u from
 random pairs when there is enough data; otherwise these priors are used as they are.
