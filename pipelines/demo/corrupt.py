@@ -29,7 +29,7 @@ class Noise:
     email_comma: float = 0.0  # j.weiss@web,de
     street: float = 0.0  # Straße written Str. / Strasse / str.
     # An identity field the source often lacks left empty: the order's phone, the helpdesk
-    # user's email, the 3CX phonebook name, the Mailchimp names, all but a POS card number.
+    # user's email, the 3CX phonebook name, the Mailchimp names.
     missing: float = 0.0
     invalid: float = 0.0  # a value no validator accepts: the row belongs in quarantine
 
@@ -46,7 +46,7 @@ NOISE: dict[str, Noise] = {
     "hotline_call": Noise(umlaut=0.5, typo=0.02, missing=0.55, invalid=0.005),
     "newsletter_member": Noise(nickname=0.05, umlaut=0.05, typo=0.01, case=0.03,
                                email_case=0.08, street=0.2, missing=0.3, invalid=0.006),
-    "pos_receipt": Noise(umlaut=0.1, typo=0.02, street=0.5, missing=0.3, invalid=0.01),
+    "pos_receipt": Noise(umlaut=0.1, typo=0.02, street=0.5, invalid=0.01),
     "coupon_redemption": Noise(umlaut=0.1, typo=0.01, email_case=0.05, invalid=0.008),
     # Temp staff typing handwriting: the worst of all.
     "postcard": Noise(nickname=0.03, umlaut=0.15, typo=0.05, swap=0.01, case=0.05,

@@ -137,7 +137,7 @@ class Helpdesk:
         number = person.phone(rng)
         phone = None
         if number and (email is None or rng.random() < 0.5):
-            phone = phone_text(number, _PHONE_STYLES.pick(rng))
+            phone = phone_text(person.gave(number), _PHONE_STYLES.pick(rng))
             if rng.random() < 0.03:
                 name = phone  # a phone-only caller: the agent typed the number as the name
         card = person.card if person.card and rng.random() < 0.4 else None

@@ -4,6 +4,10 @@ Inbound calls carry the caller's number in `from_no`; outbound call-backs the cu
 number in `to_no`. The PBX phonebook sometimes knows a name ("Last First"), usually not,
 so most calls link by phone number alone. Calls between extensions are skipped by the
 pipeline, and a withheld number leaves a call with no identity at all.
+
+Customers call about an order, an account or a ticket, from a number they gave the shop
+(`Person.given_numbers`): a call-back dials what the company has on file, and a caller
+nobody has a number for is a stranger to every system, not a customer.
 """
 
 from __future__ import annotations
@@ -49,9 +53,8 @@ class Hotline:
         pool = self.regulars if self.regulars and rng.random() < REGULARS else self.people
         for _ in range(5):
             person = rng.choice(pool)
-            number = person.phone(rng)
-            if number:
-                return person, number
+            if person.given_numbers:
+                return person, rng.choice(person.given_numbers)
         return None
 
     def write_day(self, landing: Path, day: ExportDay, people: int, ledger: Ledger) -> None:

@@ -184,7 +184,7 @@ class Newsletter:
             last = ""
         phone = ""
         if (number := person.phone(rng)) and rng.random() < 0.15:
-            phone = phone_text(number, rng.choice(_PHONE_STYLES))
+            phone = phone_text(person.gave(number), rng.choice(_PHONE_STYLES))
         birthday = f"{person.birth.month:02d}/{person.birth.day:02d}" if rng.random() < 0.2 else ""
         if invalid:  # a day no calendar has
             birthday = rng.choice(("02/30", "02/31", "13/01", "04/31"))

@@ -3,8 +3,13 @@
 KASSE-01 delivers folders in UTF-8 with decimal commas; KASSE-02 (another vendor) delivers
 zips in Windows-1252 (GDPdU `<ANSI/>`) with dot decimals, declared in its index.xml as some
 generators do: a reader must take encoding and symbols from index.xml. Most receipts are
-anonymous; loyalty-card receipts carry `KUNDE_ID` (sometimes nothing else), invoices for
-firms the company and VAT id.
+anonymous; loyalty-card receipts carry `KUNDE_ID` and what the card file holds, invoices
+for firms the company and VAT id.
+
+A card is issued against a filled-in form, so the card file knows its holder: the till
+prints the same name (typed once, errors and all) on every receipt of a card, and the
+address when the card file has one. No receipt of a card is id-only: a till does not
+forget a holder's name between two purchases.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ _PAYMENT = Weighted(
 )
 RECEIPTS_PER_PERSON_DAY = 0.015  # per register
 CARD_SHARE = 0.3  # receipts where the loyalty card is scanned
+CARD_ADDRESS = 0.6  # card files the till prints the holder's address from
 B2B_SHARE = 0.015  # invoices for firms
 CODE_HOLDER_SHARE = 0.03  # anonymous receipts paid with a postcard's personal code
 # (text, article number, GTIN, group id, group, unit price in cents)
@@ -124,6 +130,7 @@ class Pos:
         self, people: list[Person], coupons: Coupons, seed: int, difficulty: Difficulty = NORMAL
     ) -> None:
         self.noise = difficulty.noise("pos_receipt")
+        self.seed = seed
         self.rng = random.Random(f"{seed}:pos")
         self.people = people
         self.card_holders = [p for p in people if p.card]
@@ -179,21 +186,16 @@ class Pos:
             person = payer = rng.choice(self.card_holders)
             customer[1:3] = [person.card or "", "Kundenkarte"]
             invalid = rng.random() < noise.invalid
-            if rng.random() >= noise.missing or invalid:  # the card file knows more than the id
-                first, last = person_name(person.first, person.last, rng, noise)
-                customer[0] = f"{last}, {first}" if rng.random() < 0.75 else f"{first} {last}"
-                if rng.random() < 0.6 or invalid:
-                    place = person.address_on(day.index)
-                    street = street_name(place.street, rng, noise.street)
-                    customer[3:7] = [
-                        f"{street} {place.number}",
-                        place.postcode,
-                        place.city.name,
-                        "DEU",
-                    ]
-                    if invalid:  # a mistyped postcode: a letter O for a digit, or six digits
-                        code = place.postcode
-                        customer[4] = rng.choice((f"{code[:2]}O{code[3:]}", f"{code}3"))
+            card_file = random.Random(f"{self.seed}:card:{person.card}")  # the same per card
+            first, last = person_name(person.first, person.last, card_file, noise)
+            customer[0] = f"{last}, {first}" if card_file.random() < 0.75 else f"{first} {last}"
+            if card_file.random() < CARD_ADDRESS or invalid:
+                place = person.address_on(day.index)
+                street = street_name(place.street, card_file, noise.street)
+                customer[3:7] = [f"{street} {place.number}", place.postcode, place.city.name, "DEU"]
+                if invalid:  # a mistyped postcode: a letter O for a digit, or six digits
+                    code = place.postcode
+                    customer[4] = rng.choice((f"{code[:2]}O{code[3:]}", f"{code}3"))
         elif roll < B2B_SHARE + CARD_SHARE + CODE_HOLDER_SHARE:
             payer = self.coupons.take_holder(rng)
 

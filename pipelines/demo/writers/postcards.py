@@ -97,7 +97,7 @@ class Postcards:
             postcode = postcode[1:]  # Excel took it for a number
         phone = ""
         if (national := person.phone(rng)) and rng.random() < 0.7:
-            phone = phone_text(national, _PHONE_STYLES.pick(rng))
+            phone = phone_text(person.gave(national), _PHONE_STYLES.pick(rng))
         email = ""
         if person.email and rng.random() < 0.6:
             email = email_text(person.email, rng, noise)

@@ -162,10 +162,12 @@ class ShopCustomers:
                 email = invalid_email(account.email, rng)
         landline = ""
         if person.landline and rng.random() < 0.45:
-            landline = phone_text(person.landline, _FREE_PHONES.pick(rng))
+            landline = phone_text(person.gave(person.landline), _FREE_PHONES.pick(rng))
         phone = ""
         if person.mobile and rng.random() < 0.55:
-            phone = ("'" if rng.random() < 0.5 else "") + phone_text(person.mobile, "e164")
+            phone = ("'" if rng.random() < 0.5 else "") + phone_text(
+                person.gave(person.mobile), "e164"
+            )
         customer_id = ("'" if rng.random() < 0.6 else "") + str(account.customer_id)
         accepts_email = "yes" if rng.random() < 0.35 else "no"
         accepts_sms = "yes" if phone and rng.random() < 0.15 else "no"
@@ -217,7 +219,7 @@ def _shopware_row(
     street = f"{street_name(address.street, rng, noise.street)} {address.number}"
     phone = ""
     if (number_raw := person.phone(rng)) and rng.random() < 0.6:
-        phone = phone_text(number_raw, _FREE_PHONES.pick(rng))
+        phone = phone_text(person.gave(number_raw), _FREE_PHONES.pick(rng))
     group = "Händler" if person.company else "Standard-Kundengruppe"
     payment = rng.choice(("Rechnung", "Vorkasse", "PayPal", "Lastschrift"))
     billing_id = f"{rng.getrandbits(128):032x}"

@@ -174,7 +174,7 @@ class ShopOrders:
             postcode = "'" + postcode
         phone = ""
         if (number := person.phone(rng)) and rng.random() >= noise.missing:
-            phone = phone_text(number, _PHONE_STYLES.pick(rng))
+            phone = phone_text(person.gave(number), _PHONE_STYLES.pick(rng))
         company = (person.company or "") if b2b else ""
         billing = (billing_name, street, street, extra, company, address.city.name, postcode,
                    "", "DE", phone)  # fmt: skip
@@ -235,7 +235,7 @@ class ShopOrders:
         row[_COL["Tax 1 Name"]] = "DE MwSt 19%"
         row[_COL["Tax 1 Value"]] = money(taxes)
         if person.mobile and rng.random() < 0.3:
-            row[_COL["Phone"]] = phone_text(person.mobile, "e164")
+            row[_COL["Phone"]] = phone_text(person.gave(person.mobile), "e164")
         row[_COL["Payment ID"]] = reference
         row[_COL["Payment Terms Name"]] = "Vorkasse" if status == "pending" and b2b else ""
         row[_COL["Payment References"]] = reference
