@@ -49,8 +49,8 @@ def apply_decision(
     ):
         decide(session)
         config = load_config()
-        summary, _ = match_and_publish(
-            session, run_id, config.match_settings(), config.survivorship
+        summary, _ = match_and_publish(  # full: the decided pairs may be anywhere
+            session, run_id, config.match_settings(), config.survivorship, allow_incremental=False
         )
         counts.update(asdict(summary))
     return summary

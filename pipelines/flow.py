@@ -175,7 +175,7 @@ def unchanged_partition(warehouse_url: str) -> PublishSummary:
     with session_factory(engine_for(warehouse_url))() as session:
         totals = warehouse_totals(session)
         pending = pending_review_count(session)
-    return PublishSummary(totals["customers"], 0, 0, 0, 0, pending)
+    return PublishSummary(totals["customers"], 0, 0, 0, 0, pending, matching="none")
 
 
 @task(cache_policy=NO_CACHE)
@@ -222,6 +222,7 @@ def summarize(
         "customers_split": published.split,
         "links_changed": published.links_changed,
         "reviews_pending": published.reviews_pending,
+        "matching": {"mode": published.matching, "records_reclustered": published.relinked},
         "pairs_per_rule": pairs_per_rule,
         "timings": _stage_seconds(outcomes, published),
         "warehouse": totals,

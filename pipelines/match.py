@@ -1,18 +1,77 @@
-"""Match every identity-bearing record and publish the partition as golden customers."""
+"""Match the identity-bearing records and publish the partition as golden customers.
+
+A full match fits m, u and the prior on all records and re-clusters everything; an
+incremental one re-scores around the records changed since the last match with the
+stored parameters (`matching.incremental`). `plan_matching` picks one and says why; each
+match is recorded in `match_run` with its parameters.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from matching.linker import ChunkMapper, LinkResult, link_records
-from matching.settings import MatchSettings
+from matching.incremental import relink
+from matching.linker import ChunkMapper, link_records
+from matching.scoring import ModelParameters
+from matching.settings import MatchSettings, default_settings
 from warehouse.decisions import Constraints, load_constraints
 from warehouse.golden import SurvivorshipPolicy
+from warehouse.identity import previous_links
+from warehouse.match_runs import (
+    changed_since,
+    latest_match_run,
+    record_match_run,
+    standing_reviews,
+)
 from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
+
+Review = tuple[int, int, float, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class MatchPlan:
+    """Full or incremental, why, and for an incremental match what it builds on."""
+
+    mode: str  # full / incremental
+    reason: str
+    changed: tuple[int, ...] = ()
+    parameters: ModelParameters | None = None
+    fitted_records: int = 0
+
+
+def plan_matching(
+    session: Session, records: pd.DataFrame, settings: MatchSettings, *, allow_incremental: bool
+) -> MatchPlan:
+    """Incremental when the stored parameters still fit the warehouse, else full."""
+    policy = settings.incremental
+    last = latest_match_run(session)
+    if not allow_incremental:
+        return MatchPlan("full", "a full match was asked for")
+    if last is None:
+        return MatchPlan("full", "first match")
+    if last.settings_fingerprint != settings.fingerprint():
+        return MatchPlan("full", "the match settings changed since the last match")
+    if len(records) < policy.min_records:
+        return MatchPlan("full", f"fewer than {policy.min_records} records")
+    if len(records) > last.fitted_records * (1 + policy.max_growth):
+        return MatchPlan(
+            "full", f"grown by more than {policy.max_growth:.0%} since the parameters were fitted"
+        )
+    changed = tuple(changed_since(session, last.run_id))
+    if len(changed) > policy.max_changed_share * len(records):
+        return MatchPlan("full", f"more than {policy.max_changed_share:.0%} of records changed")
+    return MatchPlan(
+        "incremental",
+        f"{len(changed)} records changed since run {last.run_id}",
+        changed,
+        ModelParameters.from_dict(last.parameters),
+        last.fitted_records,
+    )
 
 
 def match_and_publish(
@@ -23,17 +82,30 @@ def match_and_publish(
     *,
     rebuild_golden: bool = False,
     map_chunks: ChunkMapper | None = None,
+    allow_incremental: bool = True,
 ) -> tuple[PublishSummary, dict[str, int]]:
-    """Re-match the warehouse's records and write customers, links and reviews.
+    """Match the warehouse's records and write customers, links, reviews and the match run.
 
     People's standing decisions (merge, unmerge, review verdicts) constrain the clustering.
     `map_chunks` compares the candidate pairs in partitions on a cluster (Dask).
+    `rebuild_golden` (new survivorship or match rules) always matches in full.
     """
+    settings = settings or default_settings()
+    started = time.perf_counter()
     records = identity_frame(session)
     constraints = load_constraints(session)
+    plan = plan_matching(
+        session, records, settings, allow_incremental=allow_incremental and not rebuild_golden
+    )
     if records.empty:
-        clusters: dict[int, int] = {}
-        result = None
+        summary = publish_partition(session, run_id, records, {}, {}, [], policy)
+        return replace(summary, matching=plan.mode), {}
+    if plan.mode == "incremental":
+        assert plan.parameters is not None
+        summary, per_rule, region = _incremental(
+            session, run_id, records, plan, settings, policy, constraints
+        )
+        parameters, fitted = plan.parameters, plan.fitted_records
     else:
         result = link_records(
             records,
@@ -42,43 +114,110 @@ def match_and_publish(
             cannot_link=constraints.cannot_link,
             map_chunks=map_chunks,
         )
-        clusters = dict(
-            zip(
-                result.clusters.index.to_numpy(dtype="int64").tolist(),
-                result.clusters.to_numpy(dtype="int64").tolist(),
-                strict=True,
-            )
+        clusters = _as_dict(result.clusters)
+        links, reviews = _link_evidence(records, result.pairs, clusters, constraints)
+        summary = publish_partition(
+            session,
+            run_id,
+            records,
+            clusters,
+            links,
+            reviews,
+            policy,
+            rebuild_golden=rebuild_golden,
         )
-    links, reviews = _link_evidence(records, result, clusters, constraints)
-    summary = publish_partition(
-        session, run_id, records, clusters, links, reviews, policy, rebuild_golden=rebuild_golden
-    )
-    if result is not None:
         summary = replace(summary, timings={**result.timings, **summary.timings})
-    return summary, dict(result.pairs_per_rule) if result is not None else {}
+        per_rule, region = dict(result.pairs_per_rule), len(records)
+        assert result.parameters is not None
+        parameters, fitted = result.parameters, len(records)
+    record_match_run(
+        session,
+        run_id,
+        mode=plan.mode,
+        reason=plan.reason,
+        settings_fingerprint=settings.fingerprint(),
+        records=len(records),
+        fitted_records=fitted,
+        changed_records=len(plan.changed) if plan.mode == "incremental" else len(records),
+        region_records=region,
+        parameters=parameters.to_dict(),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return replace(summary, matching=plan.mode, relinked=region), per_rule
+
+
+def _incremental(
+    session: Session,
+    run_id: int,
+    records: pd.DataFrame,
+    plan: MatchPlan,
+    settings: MatchSettings,
+    policy: SurvivorshipPolicy | None,
+    constraints: Constraints,
+) -> tuple[PublishSummary, dict[str, int], int]:
+    """Re-cluster the region around the changed records; everyone else keeps their customer."""
+    assert plan.parameters is not None
+    linked = previous_links(session)
+    customer_ids = sorted(set(linked.values()))
+    label_of = {customer: label for label, customer in enumerate(customer_ids)}
+    present = set(records.index.tolist())
+    current = pd.Series(
+        {record: label_of[c] for record, c in linked.items() if record in present}, dtype="int64"
+    )
+    stale = sorted({label_of[c] for record, c in linked.items() if record not in present})
+    result = relink(
+        records,
+        plan.changed,
+        current,
+        plan.parameters,
+        settings,
+        stale=stale,
+        must_link=constraints.must_link,
+        cannot_link=constraints.cannot_link,
+    )
+    clusters = _as_dict(current)
+    offset = len(customer_ids)
+    clusters.update({record: offset + label for record, label in _as_dict(result.clusters).items()})
+    region = set(result.clusters.index.tolist())
+    links, reviews = _link_evidence(records, result.pairs, clusters, constraints)
+    changed = set(plan.changed)
+    computed = {(left, right) for left, right, *_ in reviews}
+    reviews += [r for r in standing_reviews(session, changed) if (r[0], r[1]) not in computed]
+    summary = publish_partition(
+        session, run_id, records, clusters, links, reviews, policy, relinked=region
+    )
+    summary = replace(summary, timings={**result.timings, **summary.timings})
+    return summary, result.pairs_per_rule, len(region)
+
+
+def _as_dict(labels: pd.Series) -> dict[int, int]:
+    return dict(
+        zip(
+            labels.index.to_numpy(dtype="int64").tolist(),
+            labels.to_numpy(dtype="int64").tolist(),
+            strict=True,
+        )
+    )
 
 
 def _link_evidence(
     records: pd.DataFrame,
-    result: LinkResult | None,
+    pairs: pd.DataFrame,
     clusters: dict[int, int],
     constraints: Constraints,
-) -> tuple[dict[int, LinkEvidence], list[tuple[int, int, float, dict[str, Any]]]]:
+) -> tuple[dict[int, LinkEvidence], list[Review]]:
     """Each clustered record's strongest pair inside its cluster, and the review-band pairs.
 
     A record held in its cluster only by a person's decision is linked as `manual`.
     """
-    if result is None:
-        return {}, []
     keys = {int(i): f"{s}:{k}" for i, s, k in records[["source", "source_key"]].itertuples()}
     manual: dict[int, LinkEvidence] = {}
     for left, right in constraints.must_link:
         if left in clusters and clusters.get(left) == clusters.get(right):
             for record, partner in ((left, right), (right, left)):
                 manual.setdefault(record, LinkEvidence("manual", None, {"partner": keys[partner]}))
-    pairs = result.pairs
     best: dict[int, tuple[float, int, dict[str, Any]]] = {}
-    reviews: list[tuple[int, int, float, dict[str, Any]]] = []
+    reviews: list[Review] = []
     for left, right, score, decision, evidence in pairs[
         ["left", "right", "score", "decision", "evidence"]
     ].itertuples(index=False):

@@ -240,6 +240,30 @@ class MatchDecision(Base):
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class MatchRun(Base):
+    """One matching: full (parameters fitted on all records) or incremental (the latest
+    full match's parameters, re-clustering only around what changed since the last one).
+
+    Records whose `last_run_id` is above the latest match run's `run_id` are the next
+    incremental match's changes; `parameters` make every run's scores reproducible.
+    """
+
+    __tablename__ = "match_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))  # full / incremental
+    reason: Mapped[str] = mapped_column(Text)  # why this mode
+    settings_fingerprint: Mapped[str] = mapped_column(String(64))
+    records: Mapped[int] = mapped_column()  # identity records at this match
+    fitted_records: Mapped[int] = mapped_column()  # records the parameters were fitted on
+    changed_records: Mapped[int] = mapped_column()  # new or changed since the last match
+    region_records: Mapped[int] = mapped_column()  # records re-clustered
+    parameters: Mapped[dict[str, Any]] = mapped_column()
+    seconds: Mapped[float] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class IdentityEvent(Base):
     """How customer IDs changed: created, merged into another, split off."""
 

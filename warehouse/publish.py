@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,8 @@ class PublishSummary:
     links_changed: int
     reviews_pending: int
     timings: dict[str, float] = field(default_factory=dict)  # golden / load seconds
+    matching: str = "full"  # full / incremental / none (nothing changed)
+    relinked: int = 0  # records re-clustered
 
 
 def identity_frame(session: Session) -> pd.DataFrame:
@@ -91,11 +93,14 @@ def publish_partition(
     policy: SurvivorshipPolicy | None = None,
     *,
     rebuild_golden: bool = False,
+    relinked: Collection[int] | None = None,
 ) -> PublishSummary:
     """Apply clusters (record id -> label) to the warehouse in the caller's transaction.
 
     `rebuild_golden` recomputes every golden record (after a change of survivorship rules);
-    otherwise only customers whose records or members changed are rebuilt.
+    otherwise only customers whose records or members changed are rebuilt. `relinked`
+    (an incremental match's region) limits the link rows written to those records: the
+    others keep their stored link and evidence.
     """
     previous = previous_links(session)
     order = {
@@ -113,7 +118,7 @@ def publish_partition(
         session, run_id, records, members, plan.retired, unchanged_basis, policy, timings
     )
     started = time.perf_counter()
-    links_changed = _write_links(session, run_id, members, links, previous)
+    links_changed = _write_links(session, run_id, members, links, previous, relinked)
     write_events(session, run_id, plan)
     pending = _write_reviews(session, run_id, reviews, clusters)
     timings["load"] += time.perf_counter() - started
@@ -221,8 +226,10 @@ def _write_links(
     members: Mapping[str, list[int]],
     links: Mapping[int, LinkEvidence],
     previous: Mapping[int, str],
+    relinked: Collection[int] | None = None,
 ) -> int:
-    """Insert new links and bulk-update changed ones; returns how many records moved."""
+    """Insert new links and bulk-update changed ones (of `relinked` records only, when
+    given); returns how many records moved."""
     columns = ("customer_id", "method", "score", "evidence")
     current = {
         row[0]: row[1:]
@@ -234,6 +241,8 @@ def _write_links(
     updates: list[dict[str, Any]] = []
     for customer_id, record_ids in members.items():
         for record_id in record_ids:
+            if relinked is not None and record_id not in relinked:
+                continue
             evidence = links.get(record_id, LinkEvidence("single", None, {}))
             values = (customer_id, evidence.method, evidence.score, evidence.evidence)
             row = {
