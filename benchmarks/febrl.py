@@ -61,8 +61,8 @@ from benchmarks.splink_compare import (
     _pin,
     _revision,
     _rss_mib,
-    _splink_clusters,
     in_child,
+    predict_and_cluster,
 )
 from matching.evaluation import PairMetrics, pairwise_metrics
 
@@ -435,25 +435,7 @@ def run_splink(name: Name, entities: int | None, threads: int | None = None) -> 
             training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
-    blocked = linker.inference.compute_blocked_pairs_for_predict()  # cached for predict
-    candidates = int(blocked.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0])
-    predictions = linker.inference.predict(threshold_match_probability=min(SPLINK_GRID))
-    clusters = {SPLINK_HEADLINE: _splink_clusters(linker, predictions, SPLINK_HEADLINE)}
-    wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    peak = _peak_mib()
-    for threshold in SPLINK_GRID:  # untimed: the other thresholds
-        if threshold not in clusters:
-            clusters[threshold] = _splink_clusters(linker, predictions, threshold)
-    prior = linker._settings_obj._probability_two_random_records_match
-    return Run(
-        wall=wall,
-        cpu=cpu,
-        candidates=candidates,
-        peak_mib=peak,
-        delta_mib=None if before is None else peak - before,
-        clusters=clusters,
-        notes=[f"prior (probability two random records match) {prior:.3g}"],
-    )
+    return predict_and_cluster(linker, (started, cpu, before), SPLINK_GRID, SPLINK_HEADLINE)
 
 
 # ------------------------------------------------------------------------------ report
@@ -511,7 +493,7 @@ def main() -> None:
             merged = within_file_pairs(data, *ours.clusters[threshold])
             notes.append(f"{name}: kundenstamm merged {merged} pairs within one file")
         if theirs is not None:
-            notes.append(f"{name}: splink " + "; ".join(theirs.notes))
+            notes.append(f"{name}: " + "; ".join(theirs.notes))
     if splink is None:
         notes.append("Splink skipped: not installed")
     print("\n".join(["", *lines, "", *notes]))

@@ -343,17 +343,35 @@ def run_splink(records_path: Path, options: SplinkOptions) -> Run:
     )
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("email"))
     lap("em")
+    return predict_and_cluster(
+        linker, (started, cpu, before), SPLINK_GRID, SPLINK_HEADLINE, lap=lap, stages=stages
+    )
+
+
+def predict_and_cluster(
+    linker: Linker,
+    start: tuple[float, float, float | None],
+    grid: tuple[float, ...],
+    headline: float,
+    *,
+    lap: Callable[[str], None] = lambda stage: None,
+    stages: dict[str, float] | None = None,
+) -> Run:
+    """The end of a timed Splink run: count the candidates, predict down to the lowest
+    `grid` threshold, cluster at `headline`, stop the clock, then cluster at the rest of
+    the grid untimed. `start` = (perf_counter, CPU seconds, RSS MiB) when timing began."""
+    started, cpu, before = start
     blocked = linker.inference.compute_blocked_pairs_for_predict()  # cached for predict
     # duckdb 2 relations have no fetchone(); fetchall() runs the count once.
     candidates = int(blocked.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0])
     lap("blocking")
-    predictions = linker.inference.predict(threshold_match_probability=min(SPLINK_GRID))
+    predictions = linker.inference.predict(threshold_match_probability=min(grid))
     lap("predict")
-    clusters = {SPLINK_HEADLINE: _splink_clusters(linker, predictions, SPLINK_HEADLINE)}
+    clusters = {headline: _splink_clusters(linker, predictions, headline)}
     lap("cluster")
     wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     peak = _peak_mib()
-    for threshold in SPLINK_GRID:  # untimed: the other thresholds
+    for threshold in grid:  # untimed: the other thresholds
         if threshold not in clusters:
             clusters[threshold] = _splink_clusters(linker, predictions, threshold)
     prior = linker._settings_obj._probability_two_random_records_match
@@ -364,7 +382,7 @@ def run_splink(records_path: Path, options: SplinkOptions) -> Run:
         peak_mib=peak,
         delta_mib=None if before is None else peak - before,
         clusters=clusters,
-        stages=stages,
+        stages=stages or {},
         notes=[f"Splink prior (probability two random records match) {prior:.3g}"],
     )
 
