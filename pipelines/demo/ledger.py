@@ -28,6 +28,9 @@ class GenerationSummary:
     rows: dict[str, int] = field(default_factory=dict)  # record kind -> logical rows
     identity_rows: dict[str, int] = field(default_factory=dict)  # rows naming a person
     invalid_rows: dict[str, int] = field(default_factory=dict)  # rows meant for quarantine
+    # Valid rows with an identity that no one could credit to one person (a nameless call
+    # from a number a whole household uses): in no truth record, like anonymous rows.
+    unattributed_rows: dict[str, int] = field(default_factory=dict)
     truth_records: int = 0  # distinct (source, source_key) in the truth file
 
     @property
@@ -53,6 +56,7 @@ class Ledger:
         self.rows: Counter[str] = Counter()
         self.identity: Counter[str] = Counter()
         self.invalid: Counter[str] = Counter()
+        self.unattributed: Counter[str] = Counter()
         self.truth_records = 0
 
     def file(self, kind: str) -> None:
@@ -66,15 +70,19 @@ class Ledger:
         *,
         invalid: bool = False,
         first: bool = True,
+        attributed: bool = True,
     ) -> None:
         """One logical row. `person` None: no identity (anonymous receipt, agent, rollback,
-        internal call). `first` False: a key already reported (snapshot or update)."""
+        internal call). `first` False: a key already reported (snapshot or update).
+        `attributed` False: an identity only a group of persons shares (see the summary)."""
         self.rows[source] += 1
         if person is None:
             return
         self.identity[source] += 1
         if invalid:
             self.invalid[source] += 1
+        elif not attributed:
+            self.unattributed[source] += 1
         elif first:
             self._truth.writerow((source, key, person.person_id))
             self.truth_records += 1
@@ -88,5 +96,6 @@ class Ledger:
             rows=dict(sorted(self.rows.items())),
             identity_rows=dict(sorted(self.identity.items())),
             invalid_rows=dict(sorted(self.invalid.items())),
+            unattributed_rows=dict(sorted(self.unattributed.items())),
             truth_records=self.truth_records,
         )

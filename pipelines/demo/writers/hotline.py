@@ -7,12 +7,16 @@ pipeline, and a withheld number leaves a call with no identity at all.
 
 Customers call about an order, an account or a ticket, from a number they gave the shop
 (`Person.given_numbers`): a call-back dials what the company has on file, and a caller
-nobody has a number for is a stranger to every system, not a customer.
+nobody has a number for is a stranger to every system, not a customer. A call the
+phonebook shows without a name, from a number several persons use (a household's
+landline, a mobile a parent borrows), names no one: nothing in it says who rang, so the
+truth credits no member (`GenerationSummary.unattributed_rows`).
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,6 +46,8 @@ class Hotline:
         difficulty: Difficulty = NORMAL,
     ) -> None:
         self.noise = difficulty.noise("hotline_call")
+        # How many persons use each number: a landline counts every member of its household.
+        self.users = Counter(n for p in people for n in {p.mobile, p.landline} if n)
         self.people = people
         self.regulars = regulars
         self.rng = random.Random(f"{seed}:hotline")
@@ -80,6 +86,7 @@ class Hotline:
                 row[5] = cdr_time(end)
                 person: Person | None = None
                 invalid = False
+                attributed = True
                 caller = self._caller()
                 if roll < INTERNAL or caller is None:  # colleague to colleague
                     other, other_name = rng.choice(_EXTENSIONS)
@@ -94,6 +101,7 @@ class Hotline:
                         first, last = person_name(person.first, person.last, rng, noise)
                         name = f"{last} {first}"
                     invalid = rng.random() < noise.invalid
+                    attributed = bool(name) or self.users[number] < 2  # one user, or a name
                     if roll < INTERNAL + OUTBOUND:  # a call-back from an extension
                         dialled = phone_text(
                             number, "double0" if rng.random() < 0.4 else "national"
@@ -123,5 +131,5 @@ class Hotline:
                         if answered and rng.random() < 0.3:
                             row[26] = f"Ext.{rng.choice(_EXTENSIONS)[0]}"
                 handle.write(self.renderer.render(row))
-                ledger.row("hotline_call", row[0], person, invalid=invalid)
+                ledger.row("hotline_call", row[0], person, invalid=invalid, attributed=attributed)
         ledger.file("hotline_calls")
