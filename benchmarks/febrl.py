@@ -57,12 +57,12 @@ import pandas as pd
 from benchmarks.splink_compare import (
     Run,
     _cpu_seconds,
-    _peak_mib,
     _pin,
     _revision,
     _rss_mib,
     in_child,
     predict_and_cluster,
+    timed_link,
 )
 from matching.evaluation import PairMetrics, pairwise_metrics
 
@@ -255,31 +255,9 @@ def run_kundenstamm(name: Name, entities: int | None, threads: int | None = None
     (None: in-process, unpinned, as the tests run it)."""
     if threads:
         _pin(threads)
-    from matching.blocking import candidate_pairs
-    from matching.features import build_features
-    from matching.linker import link_records
     from matching.settings import MatchSettings
 
-    data = load(name, entities)
-    settings = MatchSettings.from_dict(FEBRL_SETTINGS)
-    before = _rss_mib()
-    cpu, started = _cpu_seconds(), time.perf_counter()
-    result = link_records(data.records, settings)
-    wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    peak = _peak_mib()
-    pairs, _ = candidate_pairs(build_features(data.records), settings.blocking)  # untimed
-    clusters = result.clusters
-    notes = [] if result.parameters is None else list(result.parameters.notes)
-    return Run(
-        wall=wall,
-        cpu=cpu,
-        candidates=len(pairs),
-        peak_mib=peak,
-        delta_mib=None if before is None else peak - before,
-        clusters={settings.link_threshold: (clusters.index.to_numpy(), clusters.to_numpy())},
-        stages=dict(result.timings),
-        notes=notes,
-    )
+    return timed_link(load(name, entities).records, MatchSettings.from_dict(FEBRL_SETTINGS))
 
 
 # ----------------------------------------------------------------------------- Splink

@@ -73,6 +73,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from splink import Linker
 
+    from matching.settings import MatchSettings
+
 SPLINK_HEADLINE = 0.95  # clustered inside the timed part: kundenstamm's auto-link threshold
 SPLINK_REPORTED = (0.5, 0.9, 0.95)
 SPLINK_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)
@@ -147,18 +149,23 @@ def _load(path: Path) -> pd.DataFrame:
 def run_kundenstamm(records_path: Path, threads: int) -> Run:
     """`link_records(frame)` at the checkout's default settings (runs in a spawned child)."""
     _pin(threads)
+    from matching.settings import default_settings
+
+    return timed_link(_load(records_path), default_settings())
+
+
+def timed_link(frame: pd.DataFrame, settings: MatchSettings) -> Run:
+    """`link_records(frame, settings)` timed, with the candidate count taken untimed."""
     from matching.blocking import candidate_pairs
     from matching.features import build_features
     from matching.linker import link_records
-    from matching.settings import default_settings
 
-    frame = _load(records_path)
     before = _rss_mib()
     cpu, started = _cpu_seconds(), time.perf_counter()
-    result = link_records(frame)
+    result = link_records(frame, settings)
     wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     peak = _peak_mib()
-    settings = default_settings()  # untimed: the union of the blocking rules' pairs
+    # Untimed: the union of the blocking rules' pairs.
     pairs, _ = candidate_pairs(build_features(frame, settings.nickname_files), settings.blocking)
     clusters = result.clusters
     return Run(
@@ -169,6 +176,7 @@ def run_kundenstamm(records_path: Path, threads: int) -> Run:
         delta_mib=None if before is None else peak - before,
         clusters={settings.link_threshold: (clusters.index.to_numpy(), clusters.to_numpy())},
         stages=dict(result.timings),
+        notes=[] if result.parameters is None else list(result.parameters.notes),
     )
 
 
