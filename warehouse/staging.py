@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, literal, select, text, update
+from sqlalchemy import Table, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from schemas.records import ParsedRow
+from warehouse.bulk import insert_rows, update_rows
 from warehouse.models import (
     RECORD_FIELDS,
     Base,
@@ -102,10 +103,17 @@ class FileCounts:
         }
 
 
+# One encoder for every row (json.dumps builds a new one per call); its text is exactly
+# json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str), so hashes stay equal to
+# those already stored. Delivered rows are parsed CSV / JSON: never circular.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, default=str, check_circular=False
+).encode
+
+
 def content_hash(raw: Mapping[str, Any]) -> str:
     """A stable hash of a delivered row: equal rows are exact duplicates."""
-    payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL(raw).encode("utf-8")).hexdigest()
 
 
 def current_hashes(session: Session, source: str) -> set[str]:
@@ -114,9 +122,8 @@ def current_hashes(session: Session, source: str) -> set[str]:
     A delivered row whose hash is here is an exact duplicate and needs no validation:
     daily full snapshots repeat most of their rows.
     """
-    return set(
-        session.scalars(select(SourceRecord.content_hash).where(SourceRecord.source == source))
-    )
+    query = select(SourceRecord.content_hash).where(SourceRecord.source == source)
+    return set(session.connection().execute(query).scalars())  # Core: no ORM row handling
 
 
 def loaded_manifest(session: Session, path: str, sha256: str) -> IngestedFile | None:
@@ -249,7 +256,7 @@ class FileStager:
     def flush(self) -> None:
         """Write what has been collected so far (call once per chunk)."""
         if self._quarantined:
-            self._session.execute(insert(Quarantine), self._quarantined)
+            insert_rows(self._session, _TABLES["quarantine"], self._quarantined)
             self._quarantined = []
         if self._loaded:
             self._write_records(self._loaded)
@@ -323,8 +330,8 @@ class FileStager:
             ids = allocate_ids(self._session, _TABLES["source_record"], len(inserts))
             for record_id, values in zip(ids, inserts, strict=True):
                 values["id"] = record_id
-            # Core executemany with known ids: far faster than ORM inserts with RETURNING.
-            self._session.execute(insert(_TABLES["source_record"]), inserts)
+            # Known ids, so a bulk load: far faster than inserts with RETURNING.
+            insert_rows(self._session, _TABLES["source_record"], inserts)
             self._write_children(list(zip(ids, inserted_rows, strict=True)))
         late = self._new_versions(late)
         if late:
@@ -336,8 +343,9 @@ class FileStager:
                 delete(Touchpoint).where(Touchpoint.source_record_id.in_(record_ids))
             )
             self._session.execute(delete(Consent).where(Consent.source_record_id.in_(record_ids)))
-            self._session.execute(
-                update(SourceRecord),
+            update_rows(
+                self._session,
+                _TABLES["source_record"],
                 [{"id": rid, **values} for rid, (_, values) in changed.items()],
             )
             self._write_children([(rid, parsed) for rid, (parsed, _) in changed.items()])
@@ -383,7 +391,7 @@ class FileStager:
         return version
 
     def _record_values(self, parsed: ParsedRow, lineage: Lineage, digest: str) -> dict[str, Any]:
-        values = parsed.record.model_dump()
+        values = dict(parsed.record)  # its fields, plain values: no nested models to dump
         values["identifiers"] = list(parsed.record.identifiers)
         values["quality_flags"] = list(parsed.record.quality_flags)
         values.update(
@@ -400,19 +408,17 @@ class FileStager:
 
     def _write_children(self, records: list[tuple[int, ParsedRow]]) -> None:
         touchpoints = [
-            {"source_record_id": rid, **tp.model_dump()}
+            {"source_record_id": rid, **dict(tp)}
             for rid, parsed in records
             for tp in parsed.touchpoints
         ]
         consents = [
-            {"source_record_id": rid, **c.model_dump()}
-            for rid, parsed in records
-            for c in parsed.consents
+            {"source_record_id": rid, **dict(c)} for rid, parsed in records for c in parsed.consents
         ]
         if touchpoints:
-            self._session.execute(insert(_TABLES["touchpoint"]), touchpoints)
+            insert_rows(self._session, _TABLES["touchpoint"], touchpoints)
         if consents:
-            self._session.execute(insert(_TABLES["consent"]), consents)
+            insert_rows(self._session, _TABLES["consent"], consents)
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
@@ -446,7 +452,7 @@ def _existing_versions(
     for source, source_keys in by_source.items():
         for start in range(0, len(source_keys), _KEY_BATCH):
             batch = source_keys[start : start + _KEY_BATCH]
-            rows = session.execute(
+            rows = session.connection().execute(
                 select(
                     SourceRecord.source_key,
                     SourceRecord.id,
