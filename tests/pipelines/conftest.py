@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,8 +8,12 @@ from pathlib import Path
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
+from pipelines.demo.generator import generate_landing
 from pipelines.settings import REPORT_DIR_ENV
 from tests.conftest import SAMPLES
+from warehouse.engine import dispose_engines
+
+DAYS = 7
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,3 +35,24 @@ def sample_landing(tmp_path: Path) -> Path:
     landing = tmp_path / "landing"
     shutil.copytree(SAMPLES, landing)
     return landing
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[str]]]:
+    """Seven export days for 250 people; the days in order."""
+    root = tmp_path_factory.mktemp("days")
+    generate_landing(root / "all", root / "truth.csv", people=250, days=DAYS, seed=21)
+    days = sorted({export_day(p.name) for p in (root / "all").iterdir()})
+    yield root / "all", days
+    dispose_engines()
+
+
+def export_day(name: str) -> str:
+    return next(p for p in name.replace(".", "_").split("_") if len(p) == 10 and p[4] == "-")
+
+
+def deliver_day(everything: Path, landing: Path, day: str) -> None:
+    landing.mkdir(exist_ok=True)
+    for entry in everything.iterdir():
+        if export_day(entry.name) == day:
+            os.symlink(entry, landing / entry.name)

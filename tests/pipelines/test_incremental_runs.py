@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from pipelines.config import CONFIG_ENV
 from pipelines.flow import consolidate
-from tests.pipelines.test_runs_over_days import _deliver, generated  # noqa: F401 (fixture)
+from tests.pipelines.conftest import deliver_day
 from tests.pipelines.warehouse_state import partition, warehouse_state
 from warehouse.engine import engine_for
 
@@ -41,7 +42,7 @@ def _pairs(groups: set[frozenset[tuple[str, str]]]) -> set[frozenset[tuple[str, 
     return {frozenset(p) for group in groups for p in combinations(sorted(group), 2)}
 
 
-def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
     with engine_for(url).connect() as connection:
         return [tuple(row) for row in connection.execute(text(sql))]
 
@@ -54,7 +55,7 @@ def test_day_by_day_incremental_agrees_with_one_full_match(
     consolidate(landing=everything, warehouse_url=once)
     daily, landing = f"sqlite:///{tmp_path / 'daily.db'}", tmp_path / "landing"
     for day in days[:FULL_DAYS]:
-        _deliver(everything, landing, day)
+        deliver_day(everything, landing, day)
         consolidate(landing=landing, warehouse_url=daily)
     first = {tuple(row[:2]): row[2] for row in warehouse_state(daily)["customer_link"]}
     untouched_before = set(_rows(daily, "SELECT id, updated_run_id FROM customer"))
@@ -62,7 +63,7 @@ def test_day_by_day_incremental_agrees_with_one_full_match(
     always_incremental.write_text(INCREMENTAL, encoding="utf-8")
     reports = []
     for day in days[FULL_DAYS:]:
-        _deliver(everything, landing, day)
+        deliver_day(everything, landing, day)
         reports.append(consolidate(landing=landing, warehouse_url=daily))
 
     modes = _rows(daily, "SELECT mode, records, region_records FROM match_run ORDER BY id")
@@ -73,7 +74,7 @@ def test_day_by_day_incremental_agrees_with_one_full_match(
     daily_pairs, once_pairs = _pairs(partition(daily)), _pairs(partition(once))
     agreement = len(daily_pairs & once_pairs) / len(daily_pairs | once_pairs)
     assert agreement > 0.97, agreement
-    # IDs: a customer before the incremental runs keeps its ID or an identity event says where it went
+    # IDs: a customer keeps its ID or an identity event says where it went
     state = warehouse_state(daily)
     final = {tuple(row[:2]): row[2] for row in state["customer_link"]}
     moved = {old for kind, old, _, _ in state["identity_event"] if kind in ("merged", "split")}
@@ -90,7 +91,7 @@ def test_a_rerun_of_every_day_changes_nothing(
     everything, days = generated
     url, landing = f"sqlite:///{tmp_path / 'w.db'}", tmp_path / "landing"
     for day in days[:3]:
-        _deliver(everything, landing, day)
+        deliver_day(everything, landing, day)
         consolidate(landing=landing, warehouse_url=url)
     business = ("customer_link", "customer", "identity_event")
     before = warehouse_state(url, tables=business)

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipelines.decide import apply_decision
-from pipelines.demo.generator import generate_landing
 from pipelines.flow import consolidate
+from tests.pipelines.conftest import deliver_day
 from tests.pipelines.warehouse_state import partition, warehouse_state
 from warehouse.decisions import unmerge_record
 from warehouse.engine import dispose_engines
 from warehouse.staging import FileStager
-
-DAYS = 7
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[str]]]:
-    """Seven export days for 250 people; the days in order."""
-    root = tmp_path_factory.mktemp("days")
-    generate_landing(root / "all", root / "truth.csv", people=250, days=DAYS, seed=21)
-    days = sorted({_day(p.name) for p in (root / "all").iterdir()})
-    yield root / "all", days
-    dispose_engines()
-
-
-def _day(name: str) -> str:
-    return next(p for p in name.replace(".", "_").split("_") if len(p) == 10 and p[4] == "-")
-
-
-def _deliver(everything: Path, landing: Path, day: str) -> None:
-    landing.mkdir(exist_ok=True)
-    for entry in everything.iterdir():
-        if _day(entry.name) == day:
-            os.symlink(entry, landing / entry.name)
 
 
 def test_day_by_day_gives_the_customers_of_one_run_over_all_days(
@@ -48,7 +23,7 @@ def test_day_by_day_gives_the_customers_of_one_run_over_all_days(
     consolidate(landing=everything, warehouse_url=all_at_once)
 
     daily, landing = f"sqlite:///{tmp_path / 'daily.db'}", tmp_path / "landing"
-    _deliver(everything, landing, days[0])
+    deliver_day(everything, landing, days[0])
     consolidate(landing=landing, warehouse_url=daily)
     after_day_one = {
         (source, key): customer
@@ -57,7 +32,7 @@ def test_day_by_day_gives_the_customers_of_one_run_over_all_days(
         ]
     }
     for day in days[1:]:
-        _deliver(everything, landing, day)
+        deliver_day(everything, landing, day)
         consolidate(landing=landing, warehouse_url=daily)
     assert partition(daily) == partition(all_at_once)
 
@@ -80,7 +55,7 @@ def test_an_unmerge_survives_the_next_five_runs(
     everything, days = generated
     url, landing = f"sqlite:///{tmp_path / 'w.db'}", tmp_path / "landing"
     for day in days[:2]:
-        _deliver(everything, landing, day)
+        deliver_day(everything, landing, day)
     consolidate(landing=landing, warehouse_url=url)
     groups = sorted(partition(url), key=lambda g: (-len(g), sorted(g)))
     record, other = sorted(groups[0])[:2]  # two records of the largest customer
@@ -88,7 +63,7 @@ def test_an_unmerge_survives_the_next_five_runs(
     customer = links[record]
     apply_decision(url, "unmerge", lambda s: unmerge_record(s, customer, *record, "not him"))
     for day in days[2 : 2 + 5]:
-        _deliver(everything, landing, day)
+        deliver_day(everything, landing, day)
         summary = consolidate(landing=landing, warehouse_url=url)
         assert summary["rows"]["loaded"] > 0
         links = {tuple(r[:2]): r[2] for r in warehouse_state(url)["customer_link"]}
