@@ -44,9 +44,7 @@ def warehouse_state(url: str, *, tables: tuple[str, ...] = tuple(_QUERIES)) -> d
     engine = engine_for(url)
     with engine.connect() as connection:
         return {
-            table: sorted(
-                tuple(map(str, row)) for row in connection.execute(text(_QUERIES[table]))
-            )
+            table: sorted(tuple(map(str, row)) for row in connection.execute(text(_QUERIES[table])))
             for table in tables
         }
 
