@@ -51,9 +51,12 @@ def _levels(*levels: tuple[str, float, float] | tuple[str, float, float, str]) -
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     # Measured on the demo sets (benchmarks/match_quality.py, seeds 42/7/123, 1k and 5k
-    # people): pairwise F1 peaks at 0.5-0.65 (P 0.975), 0.8 keeps precision at 0.98 for
-    # 0.6 points of F1 (an automatic merge is harder to undo than a review); above 0.85
-    # recall drops by 3 points, below 0.45 namesakes merge.
+    # people, --difficulty hard and normal): 0.7 would gain 0.3-0.7 points of F1 (a
+    # phone-only call whose landline one name carries lands at 0.7-0.8), but it also
+    # merges two Erikas born the same day under different surnames on the priors alone;
+    # 0.8 keeps those for review (an automatic merge is harder to undo than a review).
+    # At 0.6 precision falls faster than recall rises at 5k people; above 0.85 recall
+    # drops by 3 points.
     "link_threshold": 0.8,
     "review_threshold": 0.3,
     "blocking": [

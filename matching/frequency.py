@@ -122,7 +122,9 @@ def _namesakes(
         return
     floor = settings.scoring.tf_min_u
     f_first = np.maximum(_pair_frequency(cache["first_name_key"], pairs[where]), floor)
-    shares = namesake_shares(features, identities, settings.scoring.tf_unseen_namesakes)
+    shares = namesake_shares(
+        features, identities, settings.scoring.tf_unseen_namesakes, expected=True
+    )
     joint = _pair_frequency(shares, pairs[where])
     m_last = parameters.comparisons[last].m[exact_last]
     known = ~np.isnan(joint)
@@ -164,15 +166,21 @@ def _tied(features: pd.DataFrame, values: list[pd.Series], keys: pd.Series | Non
 
 
 def namesake_shares(
-    features: pd.DataFrame, identities: Labels, unseen: float
+    features: pd.DataFrame, identities: Labels, unseen: float, *, expected: bool = False
 ) -> npt.NDArray[np.float64]:
     """Per record: (k - 1 + `unseen`) / named identities, k the identities carrying its full
     name (NaN without both names).
 
     Within a full name, records tied by an identity or a personal value or address are one
-    identity. Only established identities count: an address, a person identifier (card,
-    customer number) or two records. A lone call from an unseen number is no evidence of
-    a second person, and counting it would make every such call doubt its own name.
+    identity. Only established identities count: an address or two records. A lone call
+    from an unseen number, or a receipt carrying only a card and a name, is no evidence of
+    a second person (it conflicts with nothing), and counting it would make every such
+    record doubt its own name.
+
+    `expected`: the unseen namesakes are at least as many as the names' frequencies
+    predict (identities · f_first · f_last, less the ones seen): sparse records of two
+    `Claudia Werner`s look like one identity each, while the name's commonness says that
+    two of them among 5,000 people are likely; a `Magdalena Hölzl` keeps `unseen`.
     """
     features = features.reset_index(drop=True)
     full = features["first_name_key"] + "|" + features["last_name_key"]
@@ -185,12 +193,17 @@ def namesake_shares(
     labels = _tied(features, [*values, shared.dropna()], keys=full)
     records = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
     address = (features["street_key"].notna() & features["postal_code"].notna()).to_numpy()
-    person_id = features["identifier_kinds"].notna().to_numpy()
-    counted = named & (address | person_id | (records >= 2))
+    counted = named & (address | (records >= 2))
     k = pd.Series(labels[counted]).groupby(full.to_numpy()[counted]).nunique()
+    seen = full[named].map((k - 1).clip(lower=0)).fillna(0).to_numpy(dtype=np.float64)
     total = max(len(np.unique(identities[named])), 1)
-    others = ((k - 1).clip(lower=0) + unseen) / total
-    out[named] = full[named].map(others).fillna(unseen / total).to_numpy(dtype=np.float64)
+    if expected:  # the names' frequencies predict more namesakes than the frame shows
+        f_first = value_frequencies(features["first_name_key"], identities)[named]
+        f_last = value_frequencies(features["last_name_key"], identities)[named]
+        unseen_named = np.fmax(unseen, np.nan_to_num(total * f_first * f_last) - seen)
+    else:
+        unseen_named = np.full(int(named.sum()), unseen)
+    out[named] = (seen + unseen_named) / total
     return out
 
 

@@ -10,7 +10,9 @@ Names are compared by Kölner Phonetik after nickname folding (Marlene ≈ Marle
 Manfred). A carrier with both names gives an order-free key (swapped first and last name
 stay one person); a carrier with only one name, or an initial, contradicts the others
 only when that name is not among theirs. Carriers without a name prove nothing, so an
-id-only receipt never makes its card number shared.
+id-only receipt never makes its card number shared. Nor does one carrier's typo: names
+that differ only by a slip of the keyboard (Klein / Kkein) or by letters an export could
+not encode (Yıldız / Y?ld?z) are one carrier's, or a personal coupon would look generic.
 """
 
 from __future__ import annotations
@@ -19,10 +21,42 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
 
 from matching import keys
 from matching.catalog import TUPLE_COLUMNS
 from matching.keys import Nicknames
+
+_ALIKE = 0.9  # Jaro-Winkler of two DIN-folded spellings of one name (Klein / Kkein: 0.91)
+_MAX_SPELLINGS = 4  # more distinct full names on one value are several people anyway
+
+
+def _alike(a: str, b: str) -> bool:
+    """One name spelt twice: `?` stands for any letter (Windows-1252 lost it)."""
+    if len(a) == len(b) and all(x == y or "?" in (x, y) for x, y in zip(a, b, strict=True)):
+        return True
+    return JaroWinkler.similarity(a, b) >= _ALIKE
+
+
+def _one_carrier(names: set[tuple[str, str]]) -> bool:
+    """All (first, last) spellings are alike pairwise, in either order."""
+    spellings = sorted(names)
+    return all(
+        (_alike(f1, f2) and _alike(l1, l2)) or (_alike(f1, l2) and _alike(l1, f2))
+        for i, (f1, l1) in enumerate(spellings)
+        for f2, l2 in spellings[i + 1 :]
+    )
+
+
+def _typos_only(features: pd.DataFrame, long: pd.DataFrame, values: pd.Index) -> set[str]:
+    """Those of `values` whose carriers' full names differ by typos only."""
+    rows = long[long["value"].isin(values) & long["full"].notna()]
+    first = features["first_name_din"].to_numpy()[rows["pos"].to_numpy()]
+    last = features["last_name_din"].to_numpy()[rows["pos"].to_numpy()]
+    names: dict[str, set[tuple[str, str]]] = {}
+    for value, f, surname in zip(rows["value"], first, last, strict=True):
+        names.setdefault(value, set()).add((f, surname))
+    return {v for v, n in names.items() if len(n) <= _MAX_SPELLINGS and _one_carrier(n)}
 
 
 def _codes(names: pd.Series, nicknames: Nicknames) -> pd.Series:
@@ -62,7 +96,8 @@ def shared_values(features: pd.DataFrame, columns: Sequence[str], nicknames: Nic
     groups = long.groupby("value")
     distinct_full = groups["full"].nunique()
     distinct_partial = long.dropna(subset=["partial"]).groupby(["value", "role"])["partial"]
-    shared = set(distinct_full.index[distinct_full > 1])
+    several = distinct_full.index[distinct_full > 1]
+    shared = set(several) - _typos_only(features, long, several)
     many = distinct_partial.nunique()
     shared.update(many.index.get_level_values("value")[many.to_numpy() > 1])
     # A one-name carrier contradicts the value's (single) full name when not part of it.
