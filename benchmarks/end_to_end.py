@@ -8,7 +8,8 @@ Generates `--days` + 1 export days with the demo generator, consolidates the fir
 changed rows only matter, snapshots repeat the rest). Prints per stage wall time and rows
 per second, peak RSS per backend, the incremental run's share of the full load, and the
 pairwise F1 against the generator's truth. Each backend runs in a fresh process, so its
-peak RSS is its own. Prints figures only; it asserts nothing.
+peak RSS is its own. Prints figures only; it asserts nothing, but exits with 1 when a
+backend's run failed (CI runs it small, so it cannot rot).
 """
 
 from __future__ import annotations
@@ -111,23 +112,24 @@ def _single(url: str, everything: Path, truth: Path, workdir: Path) -> dict[str,
     }
 
 
-def _backend_url(backend: str, workdir: Path) -> tuple[str, str | None]:
+def _backend_url(backend: str, workdir: Path, admin_url: str) -> tuple[str, str | None]:
+    """The warehouse URL of a backend; PostgreSQL gets a fresh database beside `admin_url`."""
     if backend == "sqlite":
         return f"sqlite:///{workdir / 'warehouse.db'}", None
     from sqlalchemy import create_engine, text
 
     name = f"kundenstamm_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}", name
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", name
 
 
-def _drop(name: str) -> None:
+def _drop(name: str, admin_url: str) -> None:
     from sqlalchemy import create_engine, text
 
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -180,6 +182,11 @@ def main() -> None:
     parser.add_argument("--difficulty", choices=("easy", "normal", "hard"), default="normal")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary one")
+    parser.add_argument(
+        "--postgres-url",
+        default=POSTGRES_ADMIN,
+        help="a server database to create the warehouse from",
+    )
     parser.add_argument("--single", default=None, help=argparse.SUPPRESS)  # child process
     args = parser.parse_args()
 
@@ -191,6 +198,7 @@ def main() -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kundenstamm-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    failed = False
     try:
         everything, _, generated = _generate(
             workdir, args.people, args.days, args.seed, args.difficulty
@@ -201,7 +209,7 @@ def main() -> None:
             f"({size / 2**20:,.0f} MiB) in {generated:.1f} s"
         )
         for backend in args.backends.split(","):
-            url, database = _backend_url(backend, workdir)
+            url, database = _backend_url(backend, workdir, args.postgres_url)
             try:
                 child = subprocess.run(
                     [sys.executable, __file__, "--single", url, "--workdir", str(workdir)],
@@ -211,14 +219,17 @@ def main() -> None:
                 )
                 if child.returncode != 0:
                     print(f"\n== {backend}: failed ==\n{child.stderr[-3000:]}")
+                    failed = True
                     continue
                 _print(backend, json.loads(child.stdout.strip().splitlines()[-1]))
             finally:
                 if database:
-                    _drop(database)
+                    _drop(database, args.postgres_url)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
