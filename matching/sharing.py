@@ -21,21 +21,21 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein
 
 from matching import keys
 from matching.catalog import TUPLE_COLUMNS
 from matching.keys import Nicknames
 
-_ALIKE = 0.9  # Jaro-Winkler of two DIN-folded spellings of one name (Klein / Kkein: 0.91)
 _MAX_SPELLINGS = 4  # more distinct full names on one value are several people anyway
 
 
 def _alike(a: str, b: str) -> bool:
-    """One name spelt twice: `?` stands for any letter (Windows-1252 lost it)."""
+    """One name spelt twice: one keyboard slip apart (an edit or a transposition), or
+    equal where `?` stands for any letter (Windows-1252 lost it)."""
     if len(a) == len(b) and all(x == y or "?" in (x, y) for x, y in zip(a, b, strict=True)):
         return True
-    return JaroWinkler.similarity(a, b) >= _ALIKE
+    return min(len(a), len(b)) >= 4 and DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1
 
 
 def _one_carrier(names: set[tuple[str, str]]) -> bool:
