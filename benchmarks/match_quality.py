@@ -97,7 +97,8 @@ def blocking_recall(
     weights = level_weights(codes, result.parameters)
     weights = adjust_weights(weights, codes, same, features, settings, result.parameters)
     labels = components(n, same[weights.sum(axis=1) > 0])
-    truth_of = dict(enumerate(known.tolist()))
+    # Records the truth does not know (anonymous, unattributed) are in no true pair.
+    truth_of = {i: who for i, who in enumerate(known.tolist()) if pd.notna(who)}
     ceiling = pairwise_metrics(dict(enumerate(labels.tolist())), truth_of).recall
     return float(found.mean()) if len(truth) else 1.0, ceiling, len(candidates)
 
