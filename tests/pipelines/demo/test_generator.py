@@ -164,3 +164,24 @@ def test_one_person_one_day_still_writes_every_kind(tmp_path: Path) -> None:
     assert set(summary.files) == set(BUILTIN_FILE_KINDS) - {
         "newsletter_subscribed", "newsletter_unsubscribed", "newsletter_cleaned"
     }  # fmt: skip  # a single day is the last day: the zip only
+
+
+def test_a_difficulty_gives_its_own_identical_bytes(tmp_path: Path) -> None:
+    runs = []
+    for run in ("a", "b"):
+        landing, truth = tmp_path / run / "landing", tmp_path / run / "truth.csv"
+        generate_landing(landing, truth, people=200, days=2, seed=5, difficulty="hard")
+        runs.append((files(landing), truth.read_bytes()))
+    assert runs[0] == runs[1]
+    normal = tmp_path / "normal"
+    generate_landing(normal / "landing", normal / "truth.csv", people=200, days=2, seed=5)
+    assert files(normal / "landing") != runs[0][0]  # the difficulty matters
+
+
+def test_an_unknown_difficulty_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="difficulty must be one of") as caught:
+        generate_landing(
+            tmp_path / "l", tmp_path / "t.csv", people=5, days=1, seed=1, difficulty="brutal"
+        )
+    assert "'brutal'" in str(caught.value)
+    assert not (tmp_path / "l").exists()

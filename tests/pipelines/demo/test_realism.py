@@ -7,11 +7,12 @@ import csv
 import io
 import random
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from pipelines.demo import START
-from pipelines.demo.people import synthesize_people
+from pipelines.demo.corrupt import DIFFICULTIES
+from pipelines.demo.people import Person, synthesize_people
 from tests.pipelines.demo.conftest import Demo
 from tests.pipelines.demo.helpers import (
     dict_rows,
@@ -155,3 +156,30 @@ def test_imported_members_have_no_double_opt_in(large_demo: Demo) -> None:
     imported = [r for r in rows if not r["OPTIN_TIME"]]
     assert imported and all(r["CONFIRM_TIME"] and not r["CONFIRM_IP"] for r in imported)
     assert any(r["OPTIN_TIME"] and r["CONFIRM_TIME"] for r in rows)
+
+
+def test_hard_people_hold_more_of_the_hard_cases() -> None:
+    """`hard` has twins, more fathers and sons of one name, more shared family mailboxes
+    and mobiles than `normal`, from the same seed."""
+
+    def cases(difficulty: str) -> Counter[str]:
+        people = synthesize_people(3000, random.Random(1), START, 7, DIFFICULTIES[difficulty])
+        homes: defaultdict[int, list[Person]] = defaultdict(list)
+        for person in people:
+            homes[person.household.hid].append(person)
+        found: Counter[str] = Counter()
+        for members_ in homes.values():
+            births = [p.birth for p in members_[2:]]
+            found["twins"] += len(births) != len(set(births))
+            found["same name"] += any(p.suffix == "jun." for p in members_)
+            found["family mailbox"] += members_[0].household.family_email is not None
+            mobiles = [p.mobile for p in members_ if p.mobile]
+            found["shared mobile"] += len(mobiles) != len(set(mobiles))
+            found["movers"] += members_[0].household.moved_day is not None
+        return found
+
+    normal, hard = cases("normal"), cases("hard")
+    assert normal["twins"] == normal["shared mobile"] == 0
+    assert hard["twins"] > 0 and hard["shared mobile"] > 0
+    for case in ("same name", "family mailbox", "movers"):
+        assert hard[case] > normal[case], case
