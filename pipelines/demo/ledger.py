@@ -29,7 +29,8 @@ class GenerationSummary:
     identity_rows: dict[str, int] = field(default_factory=dict)  # rows naming a person
     invalid_rows: dict[str, int] = field(default_factory=dict)  # rows meant for quarantine
     # Valid rows with an identity that no one could credit to one person (a nameless call
-    # from a number a whole household uses): in no truth record, like anonymous rows.
+    # from a number a whole household uses, a nameless subscription of a family mailbox):
+    # in no truth record, like anonymous rows; counted once per key.
     unattributed_rows: dict[str, int] = field(default_factory=dict)
     truth_records: int = 0  # distinct (source, source_key) in the truth file
 
@@ -81,7 +82,7 @@ class Ledger:
         self.identity[source] += 1
         if invalid:
             self.invalid[source] += 1
-        elif not attributed:
+        elif first and not attributed:
             self.unattributed[source] += 1
         elif first:
             self._truth.writerow((source, key, person.person_id))

@@ -163,12 +163,16 @@ class Newsletter:
     ) -> None:
         row, invalid = self._row(member, day)
         handle.write(renderer.render(row))
+        # A family mailbox with no name, phone or birthday is the family's subscription:
+        # nothing in it names a member, so the truth credits none of them.
+        family = member.email == member.person.household.family_email
         ledger.row(
             "newsletter_member",
             str(member.leid),
             member.person,
             invalid=invalid,
             first=not member.reported,
+            attributed=not family or any(row[1:3]) or any(row[4:6]),
         )
         member.reported = True
 
