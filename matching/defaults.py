@@ -68,7 +68,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         {"name": "postcode_surname", "columns": ["postal_code", "last_name_phonetic"]},
         {"name": "birthdate_firstname", "columns": ["birth_date_key", "first_name_nick_phonetic"]},
         {"name": "sorted_name", "method": "sorted_neighbourhood", "columns": ["name_tokens"],
-         "window": 5, "max_block_size": 100},
+         "window": 3, "max_block_size": 100},
     ],
     "comparisons": [
         {"name": "first_name", "method": "first_name", "thresholds": [0.92, 0.8],

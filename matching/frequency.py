@@ -25,6 +25,8 @@ size. The joint u is booked on the last name's weight (its frequency given the f
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -63,18 +65,22 @@ def adjust_weights(
     features: pd.DataFrame,
     settings: MatchSettings,
     parameters: ModelParameters,
+    memo: dict[str, npt.NDArray[Any]] | None = None,
 ) -> npt.NDArray[np.float32]:
     """`weights` with each frequency-adjusted level's weight replaced by log2(m / f_v).
 
     f_v is the larger of the two sides' frequencies (equal for exact agreement; for the
     swapped-name and postcode/city levels it keeps the adjustment symmetric and cautious).
+    Pass one `memo` dict to calls on the same `features` to count the frequencies once.
     """
     if len(pairs) == 0 or len(features) < settings.scoring.min_records_for_tf:
         return weights
     adjusted = weights.copy()
     floor = settings.scoring.tf_min_u
-    cache: dict[str, npt.NDArray[np.float64]] = {}
-    identities = identity_labels(features)
+    cache: dict[str, npt.NDArray[Any]] = {} if memo is None else memo
+    if "identities" not in cache:
+        cache["identities"] = identity_labels(features)
+    identities = cache["identities"]
     for column, comparison in enumerate(settings.comparisons):
         params = parameters.comparisons[column]
         for level in comparison.term_frequency:
@@ -108,7 +114,7 @@ def _namesakes(
     features: pd.DataFrame,
     settings: MatchSettings,
     parameters: ModelParameters,
-    cache: dict[str, npt.NDArray[np.float64]],
+    cache: dict[str, npt.NDArray[Any]],
     identities: Labels,
 ) -> None:
     """u of full-name agreement from the namesakes' count (see the module docstring)."""
@@ -122,10 +128,11 @@ def _namesakes(
         return
     floor = settings.scoring.tf_min_u
     f_first = np.maximum(_pair_frequency(cache["first_name_key"], pairs[where]), floor)
-    shares = namesake_shares(
-        features, identities, settings.scoring.tf_unseen_namesakes, expected=True
-    )
-    joint = _pair_frequency(shares, pairs[where])
+    if "namesake_shares" not in cache:
+        cache["namesake_shares"] = namesake_shares(
+            features, identities, settings.scoring.tf_unseen_namesakes, expected=True
+        )
+    joint = _pair_frequency(cache["namesake_shares"], pairs[where])
     m_last = parameters.comparisons[last].m[exact_last]
     known = ~np.isnan(joint)
     weight = np.log2(m_last * f_first[known] / joint[known])

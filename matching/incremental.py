@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -88,6 +89,7 @@ def relink(
     compare = partial(
         compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
     )
+    memo: dict[str, npt.NDArray[Any]] = {}
     done = np.zeros(n, dtype=bool)
     found: list[ScoredPairs] = []
     per_rule: dict[str, int] = {}
@@ -100,7 +102,7 @@ def relink(
         lap("blocking")
         codes = compare(pairs)
         lap("comparisons")
-        scored = score_pairs(features, pairs, codes, settings, parameters)
+        scored = score_pairs(features, pairs, codes, settings, parameters, memo)
         found.append(scored.subset(scored.score >= settings.review_threshold))
         lap("scoring")
         done |= frontier

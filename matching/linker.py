@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -237,10 +238,12 @@ def score_pairs(
     codes: npt.NDArray[np.int8],
     settings: MatchSettings,
     parameters: ModelParameters,
+    memo: dict[str, npt.NDArray[Any]] | None = None,
 ) -> ScoredPairs:
-    """Field weights (term-frequency adjusted over all of `features`), totals, scores."""
+    """Field weights (term-frequency adjusted over all of `features`, counted once per
+    `memo`), totals, scores."""
     weights = adjust_weights(
-        level_weights(codes, parameters), codes, pairs, features, settings, parameters
+        level_weights(codes, parameters), codes, pairs, features, settings, parameters, memo
     )
     total = weights.sum(axis=1, dtype=np.float64)
     return ScoredPairs(

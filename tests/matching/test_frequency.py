@@ -43,10 +43,10 @@ def test_a_common_surname_counts_less_than_a_rare_one() -> None:
     others = [rec(first_name=n, last_name="Müller") for n in ("Anna", "Jörg", "Uwe", "Eva")]
     result = link_records(
         frame(
-            rec(first_name="Manfred", last_name="Müller"),
-            rec(first_name="Manni", last_name="Müller"),
-            rec(first_name="Manfred", last_name="Wójcik"),
-            rec(first_name="Manni", last_name="Wójcik"),
+            rec(first_name="Manfred", last_name="Müller", postal_code="10115"),
+            rec(first_name="Manni", last_name="Müller", postal_code="10115"),
+            rec(first_name="Manfred", last_name="Wójcik", postal_code="10115"),
+            rec(first_name="Manni", last_name="Wójcik", postal_code="10115"),
             *others,
         ),
         settings(review_threshold=1e-9, **SMALL),
