@@ -391,7 +391,8 @@ class FileStager:
         return version
 
     def _record_values(self, parsed: ParsedRow, lineage: Lineage, digest: str) -> dict[str, Any]:
-        values = dict(parsed.record)  # its fields, plain values: no nested models to dump
+        # A flat frozen model's __dict__ is its fields: model_dump's values at a third of the cost
+        values = dict(parsed.record.__dict__)
         values["identifiers"] = list(parsed.record.identifiers)
         values["quality_flags"] = list(parsed.record.quality_flags)
         values.update(
@@ -408,12 +409,14 @@ class FileStager:
 
     def _write_children(self, records: list[tuple[int, ParsedRow]]) -> None:
         touchpoints = [
-            {"source_record_id": rid, **dict(tp)}
+            {"source_record_id": rid, **tp.__dict__}
             for rid, parsed in records
             for tp in parsed.touchpoints
         ]
         consents = [
-            {"source_record_id": rid, **dict(c)} for rid, parsed in records for c in parsed.consents
+            {"source_record_id": rid, **c.__dict__}
+            for rid, parsed in records
+            for c in parsed.consents
         ]
         if touchpoints:
             insert_rows(self._session, _TABLES["touchpoint"], touchpoints)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, Text, cast, insert, select
 
+from schemas.records import Consent, CustomerRecord, Touchpoint
 from warehouse.bulk import insert_rows, update_rows
 from warehouse.engine import engine_for, session_factory
 from warehouse.models import Base
@@ -119,3 +120,15 @@ def test_update_rows_sets_the_given_columns_by_id(warehouse_url: str) -> None:
     assert changed[0] == changed[2] == changes
     assert changed[1] == {"first_name": "Jürgen", "birth_date": date(1978, 3, 14), "raw": _RAW}
     assert rows[0].line == rows[1].line == 2  # the rest is kept
+
+
+def test_staged_models_are_flat() -> None:
+    """Staging reads a model's values from its __dict__: only right while no field nests."""
+    record = CustomerRecord(
+        source="shop_customer", source_key="1", first_name="Jürgen", identifiers=("card:K-1",),
+        birth_date=date(1978, 3, 14), updated_at=datetime(2024, 5, 1, tzinfo=UTC),
+    )  # fmt: skip
+    touchpoint = Touchpoint(kind="order", amount=Decimal("84.80"), details={"status": "paid"})
+    consent = Consent(channel="email", status="granted", method="checkbox")
+    for model in (record, touchpoint, consent):
+        assert model.__dict__ == model.model_dump()
