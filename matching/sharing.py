@@ -11,8 +11,9 @@ Manfred). A carrier with both names gives an order-free key (swapped first and l
 stay one person); a carrier with only one name, or an initial, contradicts the others
 only when that name is not among theirs. Carriers without a name prove nothing, so an
 id-only receipt never makes its card number shared. Nor does one carrier's typo: names
-that differ only by a slip of the keyboard (Klein / Kkein) or by letters an export could
-not encode (Yıldız / Y?ld?z) are one carrier's, or a personal coupon would look generic.
+that differ only by a slip of the keyboard (Klein / Kkein), by letters an export could
+not encode (Yıldız / Y?ld?z) or by a nickname besides (Michi Lage / Michael Lange) are
+one carrier's, or a personal coupon or mobile would look generic.
 """
 
 from __future__ import annotations
@@ -38,24 +39,30 @@ def _alike(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1
 
 
-def _one_carrier(names: set[tuple[str, str]]) -> bool:
-    """All (first, last) spellings are alike pairwise, in either order."""
+def _one_carrier(names: set[tuple[str, str, str]]) -> bool:
+    """All (first, first's nickname group, last) spellings are alike pairwise, in either
+    order: the first names by spelling or by group (`Michi Lange` / `Michael Lage`)."""
     spellings = sorted(names)
     return all(
-        (_alike(f1, f2) and _alike(l1, l2)) or (_alike(f1, l2) and _alike(l1, f2))
-        for i, (f1, l1) in enumerate(spellings)
-        for f2, l2 in spellings[i + 1 :]
+        ((_alike(f1, f2) or _alike(g1, g2)) and _alike(l1, l2))
+        or (_alike(f1, l2) and _alike(l1, f2))
+        for i, (f1, g1, l1) in enumerate(spellings)
+        for f2, g2, l2 in spellings[i + 1 :]
     )
 
 
-def _typos_only(features: pd.DataFrame, long: pd.DataFrame, values: pd.Index) -> set[str]:
-    """Those of `values` whose carriers' full names differ by typos only."""
+def _typos_only(
+    features: pd.DataFrame, long: pd.DataFrame, values: pd.Index, nicknames: Nicknames
+) -> set[str]:
+    """Those of `values` whose carriers' full names differ by typos (and nicknames) only."""
     rows = long[long["value"].isin(values) & long["full"].notna()]
-    first = features["first_name_din"].to_numpy()[rows["pos"].to_numpy()]
-    last = features["last_name_din"].to_numpy()[rows["pos"].to_numpy()]
-    names: dict[str, set[tuple[str, str]]] = {}
-    for value, f, surname in zip(rows["value"], first, last, strict=True):
-        names.setdefault(value, set()).add((f, surname))
+    where = rows["pos"].to_numpy()
+    first = features["first_name_din"].to_numpy()[where]
+    group = [nicknames.canonical(k) for k in features["first_name_key"].to_numpy()[where]]
+    last = features["last_name_din"].to_numpy()[where]
+    names: dict[str, set[tuple[str, str, str]]] = {}
+    for value, f, g, surname in zip(rows["value"], first, group, last, strict=True):
+        names.setdefault(value, set()).add((f, g, surname))
     return {v for v, n in names.items() if len(n) <= _MAX_SPELLINGS and _one_carrier(n)}
 
 
@@ -97,7 +104,7 @@ def shared_values(features: pd.DataFrame, columns: Sequence[str], nicknames: Nic
     distinct_full = groups["full"].nunique()
     distinct_partial = long.dropna(subset=["partial"]).groupby(["value", "role"])["partial"]
     several = distinct_full.index[distinct_full > 1]
-    shared = set(several) - _typos_only(features, long, several)
+    shared = set(several) - _typos_only(features, long, several, nicknames)
     many = distinct_partial.nunique()
     shared.update(many.index.get_level_values("value")[many.to_numpy() > 1])
     # A one-name carrier contradicts the value's (single) full name when not part of it.

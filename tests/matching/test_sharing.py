@@ -1,4 +1,5 @@
-"""A personal value stays personal when its carriers' names differ only by a typo."""
+"""A personal value stays personal when its carriers' names differ only by a typo or a
+nickname."""
 
 from __future__ import annotations
 
@@ -26,3 +27,23 @@ def test_a_coupon_code_is_shared_only_by_different_names(
         rec(first_name=other_first, last_name=other_last, identifiers=code, source_key="b"),
     )
     assert out["identifiers_common"].tolist() == ([code] * 2 if shared else [(), ()])
+
+
+@pytest.mark.parametrize(
+    ("other_first", "other_last", "shared"),
+    [
+        ("Michi", "Lage", False),  # a nickname and a lost letter: still one carrier
+        ("Micha", "Lange", False),  # a nickname
+        ("Detkef", "Lange", True),  # two slips from Michael: another name
+        ("Marco", "Lange", True),  # somebody else (a son on the family phone)
+    ],
+)
+def test_a_mobile_stays_personal_under_a_nickname_and_a_typo(
+    other_first: str, other_last: str, shared: bool
+) -> None:
+    mobile = "+4917778156323"
+    out = features(
+        rec(first_name="Michael", last_name="Lange", phone=mobile),
+        rec(first_name=other_first, last_name=other_last, phone=mobile, source_key="b"),
+    )
+    assert out["phone_shared"].tolist() == [shared, shared]
