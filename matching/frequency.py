@@ -21,6 +21,8 @@ a same-name record is somebody else is about (k - 1 + α) / identities (`namesak
 apart). So one identity's name links on its own, `José García` at four addresses hardly
 counts, and the posterior of a name-only pair comes out near 1/k whatever the frame's
 size. The joint u is booked on the last name's weight (its frequency given the first).
+Under one full name, a household's mailbox or phone counts more: another person there
+would be a same-named member of the household.
 """
 
 from __future__ import annotations
@@ -96,7 +98,35 @@ def adjust_weights(
             u = np.maximum(frequency[known], floor)
             adjusted[where[known], column] = np.log2(params.m[code] / u).astype(np.float32)
     _namesakes(adjusted, codes, pairs, features, settings, parameters, cache, identities)
+    _same_name_household(adjusted, codes, settings, parameters)
     return adjusted
+
+
+def _same_name_household(
+    adjusted: npt.NDArray[np.float32],
+    codes: npt.NDArray[np.int8],
+    settings: MatchSettings,
+    parameters: ModelParameters,
+) -> None:
+    """A household's mailbox or phone where both names agree exactly weighs by
+    `tf_same_name_household_u`: its level's u counts any member of the household, but
+    another person here would be a member of the same name (a father and son, whom a
+    birth date or jun./sen. tells apart). Without both names it keeps its small weight,
+    so a nameless family subscription stays nobody's."""
+    first, last = _exact_name(settings, "first_name"), _exact_name(settings, "last_name")
+    if first is None or last is None:
+        return
+    named = (codes[:, first] == settings.comparisons[first].code("exact")) & (
+        codes[:, last] == settings.comparisons[last].code("exact")
+    )
+    u = settings.scoring.tf_same_name_household_u
+    for column, comparison in enumerate(settings.comparisons):
+        if comparison.method not in ("email", "phone"):
+            continue
+        code = comparison.code("shared")
+        where = np.flatnonzero(named & (codes[:, column] == code))
+        weight = np.log2(parameters.comparisons[column].m[code] / u)
+        adjusted[where, column] = np.maximum(adjusted[where, column], weight)
 
 
 def _exact_name(settings: MatchSettings, method: str) -> int | None:

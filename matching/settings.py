@@ -124,6 +124,9 @@ class ScoringSettings(_Frozen):
     tf_min_u: float = Field(default=1e-6, gt=0, lt=1)  # floor of a value's frequency
     # Namesakes the frame cannot tell apart, per full name (see `frequency`).
     tf_unseen_namesakes: float = Field(default=0.1, gt=0)
+    # u of a household's email or phone (the "shared" level) where both names agree
+    # exactly: the other person would be a same-named member (see `frequency`).
+    tf_same_name_household_u: float = Field(default=0.003, gt=0, lt=1)
     seed: int = 42
 
 
@@ -288,8 +291,7 @@ def _comparison_problems(comparison: Comparison) -> list[str]:
     takes_column = comparison.method in COLUMN_METHODS
     if takes_column and comparison.column not in FEATURE_COLUMNS:
         problems.append(
-            f"{where}: method {comparison.method!r} needs a known column, "
-            f"got {comparison.column!r}"
+            f"{where}: method {comparison.method!r} needs a known column, got {comparison.column!r}"
         )
     if not takes_column and comparison.column is not None:
         problems.append(f"{where}: only methods {sorted(COLUMN_METHODS)} take a column")

@@ -134,3 +134,22 @@ def test_term_frequencies_follow_the_frame_not_its_order() -> None:
     first = link_records(records, settings(**SMALL))
     again = link_records(records.sample(frac=1, random_state=3), settings(**SMALL))
     pd.testing.assert_frame_equal(first.pairs, again.pairs)
+
+
+def test_a_household_mailbox_counts_more_under_one_full_name() -> None:
+    mailbox = "familie.weber@web.de"
+    result = link_records(
+        frame(
+            rec(first_name="Anna", last_name="Weber", email=mailbox),
+            rec(first_name="Anna", last_name="Weber", email=mailbox),
+            rec(first_name="Jonas", last_name="Weber", email=mailbox),
+            rec(email=mailbox),  # the family's nameless subscription
+        ),
+        settings(review_threshold=1e-9, **SMALL),
+    )
+    shared = settings().comparison("email").ordered_levels()[1]
+    named, nameless = _evidence(result, 1, 2)["email"], _evidence(result, 1, 4)["email"]
+    assert named["level"] == nameless["level"] == "shared"
+    # Another Anna Weber in the Webers' household is rare (0.003), any member is not.
+    assert named["weight"] == pytest.approx(np.log2(shared.m / 0.003), abs=1e-3)
+    assert nameless["weight"] == pytest.approx(np.log2(shared.m / shared.u), abs=1e-3)
