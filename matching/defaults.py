@@ -101,8 +101,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # A landline only one customer's name carries is that customer's number as far as
         # the data can tell, as for the PBX's caller-ID lookup: u 1e-5 lets a nameless
         # call from it link alone (at 2e-5 it scored 0.70, yet 169 of 170 such pairs in
-        # the three hard 5k sets were one person); a different name, birth date or
-        # jun./sen. still outweighs it.
+        # the three hard 5k sets were one person; a call by another member of the
+        # household goes to that customer too, unmeasured: the demo truth credits such a
+        # call to nobody); a different name, birth date or jun./sen. still outweighs it.
         {"name": "phone", "method": "phone",
          "levels": _levels(
              ("mobile", 0.45, 1e-7, FIX_U), ("landline", 0.1, 1e-5, FIX_U),
