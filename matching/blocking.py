@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -89,25 +91,72 @@ def _unique(pairs: Pairs, n: int) -> Pairs:
     return unique
 
 
-def rule_pairs(features: pd.DataFrame, rule: BlockingRule, touching: Mask | None = None) -> Pairs:
-    """The distinct pairs one rule yields, left < right; with `touching`, only the pairs
-    with at least one touching record, exactly as they are among all pairs."""
-    indexer = compile_rule(rule)
+@dataclass(frozen=True)
+class _Prepared:
+    """One rule's keys over all records, computed once for the rounds of an incremental
+    match: the capped frame, any_of's long table, and a key code per row (group id for a
+    block, rank among all sorted values for sorted neighbourhood; -1 where missing)."""
+
+    frame: pd.DataFrame
+    empty: bool
+    long: pd.DataFrame | None = None
+    codes: npt.NDArray[np.int64] | None = None
+    sort_values: npt.NDArray[Any] | None = None
+
+
+def _prepare(features: pd.DataFrame, rule: BlockingRule) -> _Prepared:
     columns = list(rule.columns)
-    frame = features if rule.method == "any_of" else _capped(features, columns, rule.max_block_size)
-    if frame[columns].dropna(how="all" if rule.method == "any_of" else "any").empty:
+    if rule.method == "any_of":
+        empty = features[columns].dropna(how="all").empty
+        return _Prepared(
+            features, empty, long=AnyOfBlock(columns, rule.max_block_size)._long(features)
+        )
+    frame = _capped(features, columns, rule.max_block_size)
+    empty = frame[columns].dropna(how="any").empty
+    if rule.method == "sorted_neighbourhood":
+        keys = frame[columns[0]]
+        present = keys.notna().to_numpy()
+        values = np.unique(keys[present].to_numpy())
+        ranks = np.full(len(frame), -1, dtype=np.int64)
+        ranks[present] = np.searchsorted(values, keys[present].to_numpy())
+        return _Prepared(frame, empty, codes=ranks, sort_values=values)
+    groups = frame.groupby(columns, dropna=True, sort=False).ngroup()
+    codes = np.asarray(groups.fillna(-1).to_numpy(), dtype=np.int64)
+    return _Prepared(frame, empty, codes=codes)
+
+
+BlockingMemo = dict[str, _Prepared]  # rule name -> its prepared keys, one frame's
+
+
+def rule_pairs(
+    features: pd.DataFrame,
+    rule: BlockingRule,
+    touching: Mask | None = None,
+    memo: BlockingMemo | None = None,
+) -> Pairs:
+    """The distinct pairs one rule yields, left < right; with `touching`, only the pairs
+    with at least one touching record, exactly as they are among all pairs. Pass one
+    `memo` to calls on the same `features` to prepare each rule's keys once."""
+    prepared = memo.get(rule.name) if memo is not None else None
+    if prepared is None:
+        prepared = _prepare(features, rule)
+        if memo is not None:
+            memo[rule.name] = prepared
+    if prepared.empty:
         return np.empty((0, 2), dtype=np.int64)
+    indexer = compile_rule(rule)
+    frame = prepared.frame
     if touching is None:
         return _unique(_as_pairs(indexer.index(frame)), max(len(features), 1))
-    if isinstance(indexer, AnyOfBlock):  # values capped by their count among all records
-        long = indexer._long(frame)
+    if prepared.long is not None:  # values capped by their count among all records
+        long = prepared.long
         long = long[long["value"].isin(long["value"][touching[long["pos"].to_numpy()]])]
         merged = long.merge(long, on="value")
         pairs = _as_pairs(pd.MultiIndex.from_arrays([merged["pos_x"], merged["pos_y"]]))
     else:
         if isinstance(indexer, SortedNeighbourhood):  # ranks among all keys, not the subset's
-            indexer.sorting_key_values = np.unique(frame[columns[0]].dropna().to_numpy())
-        rows = _reachable(frame, rule, touching)
+            indexer.sorting_key_values = prepared.sort_values
+        rows = _reachable(prepared, rule, touching)
         if len(rows) < 2:
             return np.empty((0, 2), dtype=np.int64)
         pairs = _as_pairs(indexer.index(frame.iloc[rows]))
@@ -115,38 +164,37 @@ def rule_pairs(features: pd.DataFrame, rule: BlockingRule, touching: Mask | None
     return _unique(pairs, max(len(features), 1))
 
 
-def _reachable(frame: pd.DataFrame, rule: BlockingRule, touching: Mask) -> npt.NDArray[np.intp]:
+def _reachable(prepared: _Prepared, rule: BlockingRule, touching: Mask) -> npt.NDArray[np.intp]:
     """Positions that share a key with a touching record (within the window for sorted
     neighbourhood): every pair the rule can make with a touching record lies among them.
     Keys were capped on the whole frame, so block sizes are those of all records."""
-    columns = list(rule.columns)
+    codes = prepared.codes
+    assert codes is not None
+    present = codes >= 0
+    near = np.zeros(int(codes.max()) + 1 if present.any() else 1, dtype=bool)
+    touched = np.unique(codes[touching & present])
     if rule.method == "sorted_neighbourhood":
-        sort_keys = frame[columns[0]]
-        present = sort_keys.notna().to_numpy()
-        ranks = np.full(len(frame), -1, dtype=np.int64)
-        values = sort_keys[present].to_numpy()
-        ranks[present] = np.searchsorted(np.unique(values), values)
-        near = np.zeros(int(ranks.max()) + 1, dtype=bool)
         half = (rule.window - 1) // 2
-        for rank in np.unique(ranks[touching & present]):
-            near[max(rank - half, 0) : rank + half + 1] = True
-        return np.flatnonzero(present & near[np.maximum(ranks, 0)])
-    keys = frame[columns]
-    complete = keys.notna().all(axis=1).to_numpy()
-    index = pd.MultiIndex.from_frame(keys)
-    wanted = index[touching & complete]
-    return np.flatnonzero(complete & index.isin(wanted))
+        for shift in range(-half, half + 1):
+            shifted = touched + shift
+            near[shifted[(shifted >= 0) & (shifted < len(near))]] = True
+    else:
+        near[touched] = True
+    return np.flatnonzero(present & near[np.maximum(codes, 0)])
 
 
 def candidate_pairs(
-    features: pd.DataFrame, rules: Sequence[BlockingRule], touching: Mask | None = None
+    features: pd.DataFrame,
+    rules: Sequence[BlockingRule],
+    touching: Mask | None = None,
+    memo: BlockingMemo | None = None,
 ) -> tuple[Pairs, dict[str, int]]:
     """The union of all rules' pairs (sorted, left < right) and each rule's pair count;
     with `touching`, only pairs with at least one touching record (an incremental match)."""
     per_rule: dict[str, int] = {}
     found: list[Pairs] = []
     for rule in rules:
-        pairs = rule_pairs(features, rule, touching)
+        pairs = rule_pairs(features, rule, touching, memo)
         per_rule[rule.name] = len(pairs)
         found.append(pairs)
         logger.info("blocking rule %s: %d pairs", rule.name, len(pairs))

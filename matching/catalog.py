@@ -10,7 +10,14 @@ from typing import Literal
 
 BlockMethod = Literal["exact", "any_of", "sorted_neighbourhood"]
 ComparisonMethod = Literal[
-    "first_name", "last_name", "birth_date", "email", "phone", "address", "identifiers", "exact",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "email",
+    "phone",
+    "address",
+    "identifiers",
+    "exact",
     "damerau_levenshtein",
 ]
 

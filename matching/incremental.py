@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.blocking import candidate_pairs
+from matching.blocking import BlockingMemo, candidate_pairs
 from matching.comparisons import compare_pairs
 from matching.features import build_features
 from matching.keys import load_nicknames
@@ -90,12 +90,13 @@ def relink(
         compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
     )
     memo: dict[str, npt.NDArray[Any]] = {}
+    prepared: BlockingMemo = {}
     done = np.zeros(n, dtype=bool)
     found: list[ScoredPairs] = []
     per_rule: dict[str, int] = {}
     frontier = region.copy()
     while frontier.any():
-        pairs, rule_counts = candidate_pairs(features, settings.blocking, frontier)
+        pairs, rule_counts = candidate_pairs(features, settings.blocking, frontier, prepared)
         pairs = pairs[~done[pairs[:, 0]] & ~done[pairs[:, 1]]]  # not scored in a prior round
         for name, count in rule_counts.items():
             per_rule[name] = per_rule.get(name, 0) + count

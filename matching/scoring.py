@@ -43,6 +43,11 @@ class ModelParameters:
     notes: tuple[str, ...] = ()
 
     @property
+    def estimated(self) -> bool:
+        """Whether any m came from the data (EM ran and did not degenerate)."""
+        return any(source == "estimated" for c in self.comparisons for source in c.m_source)
+
+    @property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 

@@ -62,6 +62,9 @@ def plan_matching(
         return MatchPlan(
             "full", f"grown by more than {policy.max_growth:.0%} since the parameters were fitted"
         )
+    parameters = ModelParameters.from_dict(last.parameters)
+    if settings.scoring.estimate_m and not parameters.estimated:
+        return MatchPlan("full", "the stored model holds only priors (EM had too little data)")
     changed = tuple(changed_since(session, last.run_id))
     if len(changed) > policy.max_changed_share * len(records):
         return MatchPlan("full", f"more than {policy.max_changed_share:.0%} of records changed")
@@ -69,7 +72,7 @@ def plan_matching(
         "incremental",
         f"{len(changed)} records changed since run {last.run_id}",
         changed,
-        ModelParameters.from_dict(last.parameters),
+        parameters,
         last.fitted_records,
     )
 

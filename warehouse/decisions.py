@@ -32,8 +32,9 @@ def load_constraints(session: Session) -> Constraints:
     """The standing decisions: per record pair, the latest one."""
     latest: dict[tuple[int, int], str] = {}
     rows = session.execute(
-        select(MatchDecision.left_record_id, MatchDecision.right_record_id, MatchDecision.kind)
-        .order_by(MatchDecision.id)
+        select(
+            MatchDecision.left_record_id, MatchDecision.right_record_id, MatchDecision.kind
+        ).order_by(MatchDecision.id)
     )
     for left, right, kind in rows:
         latest[(min(left, right), max(left, right))] = kind
