@@ -44,14 +44,20 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def _generate(
-    workdir: Path, people: int, days: int, seed: int, difficulty: str
+    workdir: Path, people: int, days: int, seed: int, difficulty: str, last_day_volume: float
 ) -> tuple[Path, Path, float]:
     from pipelines.demo.generator import generate_landing
 
     everything, truth = workdir / "all", workdir / "truth.csv"
     started = time.perf_counter()
     generate_landing(
-        everything, truth, people=people, days=days + 1, seed=seed, difficulty=difficulty
+        everything,
+        truth,
+        people=people,
+        days=days + 1,
+        seed=seed,
+        difficulty=difficulty,
+        last_day_volume=last_day_volume,
     )
     return everything, truth, time.perf_counter() - started
 
@@ -166,11 +172,22 @@ def _print(backend: str, result: dict[str, Any]) -> None:
     print(f"peak RSS {result['rss_mib']:,.0f} MiB (full load)")
     print(f"re-run without new deliveries {result['noop_seconds']:.1f} s")
     share = result["incremental_seconds"] / result["full_seconds"]
-    rows = incremental["rows"]
+    rows, matching = incremental["rows"], incremental["matching"]
+    new = rows["inserted"] + rows["updated"]
     print(
         f"incremental day: {rows['read']:,} rows read ({rows['inserted']:,} new, "
-        f"{rows['updated']:,} changed, {rows['duplicate']:,} unchanged) in "
-        f"{result['incremental_seconds']:.1f} s = {share:.1%} of the full load"
+        f"{rows['updated']:,} changed = {new / units['records']:.2%} of the records, "
+        f"{rows['duplicate']:,} unchanged) in {result['incremental_seconds']:.1f} s = "
+        f"{share:.1%} of the full load"
+    )
+    print(
+        f"  matching {matching['mode']}, {matching['records_reclustered']:,} records "
+        "re-clustered; seconds per stage: "
+        + ", ".join(
+            f"{stage} {incremental['timings'][stage]:.1f}"
+            for stage, _ in STAGES
+            if stage in incremental["timings"]
+        )
     )
 
 
@@ -180,6 +197,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--difficulty", choices=("easy", "normal", "hard"), default="normal")
+    parser.add_argument(
+        "--last-day-volume",
+        type=float,
+        default=0.1,
+        help="the incremental day's transactions as a share of a full day's",
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary one")
     parser.add_argument(
@@ -201,7 +224,7 @@ def main() -> None:
     failed = False
     try:
         everything, _, generated = _generate(
-            workdir, args.people, args.days, args.seed, args.difficulty
+            workdir, args.people, args.days, args.seed, args.difficulty, args.last_day_volume
         )
         size = sum(p.stat().st_size for p in everything.rglob("*") if p.is_file())
         print(

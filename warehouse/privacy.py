@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from schemas.errors import NotFound, WarehouseError
 from schemas.records import CustomerRecord
+from warehouse.batches import batches
 from warehouse.dossier import resolve_customer_id
 from warehouse.models import (
     Consent,
@@ -193,8 +194,7 @@ def _absorbed_ids(session: Session, active_id: str) -> list[str]:
 
 def _delete_records(session: Session, record_ids: list[int]) -> None:
     """Children first, explicitly: erasure must not depend on the database's cascades."""
-    for start in range(0, len(record_ids), 500):
-        batch = record_ids[start : start + 500]
+    for batch in batches(record_ids):
         for statement in (
             delete(CustomerLink).where(CustomerLink.source_record_id.in_(batch)),
             delete(Touchpoint).where(Touchpoint.source_record_id.in_(batch)),

@@ -18,6 +18,7 @@ from sqlalchemy import Table, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from schemas.records import ParsedRow
+from warehouse.batches import batches
 from warehouse.bulk import insert_rows, update_rows
 from warehouse.models import (
     RECORD_FIELDS,
@@ -32,7 +33,6 @@ from warehouse.models import (
 from warehouse.privacy import Suppressions
 
 _TABLES = Base.metadata.tables  # Core tables: bulk inserts without the ORM's per-row work
-_KEY_BATCH = 500
 _ANALYZE_AFTER_ROWS = 5_000  # keys per IN (...) lookup; well below every database's parameter limit
 
 
@@ -356,13 +356,11 @@ class FileStager:
             return []
         known: set[tuple[int, str]] = set()
         record_ids = sorted({v["source_record_id"] for v in versions})
-        for start in range(0, len(record_ids), _KEY_BATCH):
+        for batch in batches(record_ids):
             rows = self._session.execute(
                 select(
                     SourceRecordVersion.source_record_id, SourceRecordVersion.content_hash
-                ).where(
-                    SourceRecordVersion.source_record_id.in_(record_ids[start : start + _KEY_BATCH])
-                )
+                ).where(SourceRecordVersion.source_record_id.in_(batch))
             )
             known.update((rid, digest) for rid, digest in rows)
         fresh = [v for v in versions if (v["source_record_id"], v["content_hash"]) not in known]
@@ -373,8 +371,7 @@ class FileStager:
     def _archive_current(self, record_ids: list[int], *, valid_to: date) -> None:
         """Copy the current versions of these records into the history before they change."""
         target = ["source_record_id", *RECORD_FIELDS, "valid_to", "run_id"]
-        for start in range(0, len(record_ids), _KEY_BATCH):
-            batch = record_ids[start : start + _KEY_BATCH]
+        for batch in batches(record_ids):
             current = select(
                 SourceRecord.id,
                 *(getattr(SourceRecord, name) for name in RECORD_FIELDS),
@@ -453,8 +450,7 @@ def _existing_versions(
     for source, key in keys:
         by_source.setdefault(source, []).append(key)
     for source, source_keys in by_source.items():
-        for start in range(0, len(source_keys), _KEY_BATCH):
-            batch = source_keys[start : start + _KEY_BATCH]
+        for batch in batches(source_keys):
             rows = session.connection().execute(
                 select(
                     SourceRecord.source_key,

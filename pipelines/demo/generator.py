@@ -40,13 +40,18 @@ def generate_landing(
     days: int,
     seed: int,
     difficulty: str = "normal",
+    last_day_volume: float = 1.0,
 ) -> GenerationSummary:
     """Write a landing folder of `days` daily deliveries of all sources (SOURCES.md §8)
     for `people` persons, and the ground truth `source,source_key,person_id` of every
     identity-bearing valid record to `truth_path`. `difficulty` (`corrupt.DIFFICULTIES`:
-    easy, normal, hard) sets how many errors and hard cases the data holds."""
+    easy, normal, hard) sets how many errors and hard cases the data holds.
+    `last_day_volume` scales the last day's orders, receipts, calls, cards and sign-ups
+    (an incremental benchmark wants a small day after a full load)."""
     problems = [f"{name} must be at least 1, got {value}" for name, value in
                 (("people", people), ("days", days)) if value < 1]  # fmt: skip
+    if not 0 <= last_day_volume <= 1:
+        problems.append(f"last_day_volume must be between 0 and 1, got {last_day_volume}")
     if difficulty not in DIFFICULTIES:
         problems.append(f"difficulty must be one of {list(DIFFICULTIES)}, got {difficulty!r}")
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -71,16 +76,17 @@ def generate_landing(
         ledger = Ledger(truth)
         for index in range(days):
             day = ExportDay(index, START + timedelta(days=index), index == days - 1)
-            postcards.write_day(out_dir, day, people, ledger)
+            volume = round(people * last_day_volume) if day.last else people
+            postcards.write_day(out_dir, day, volume, ledger)
             with coupons.day(out_dir, day, ledger) as redemptions:
-                orders.write_day(out_dir, day, people, ledger, redemptions)
-                pos.write_day(out_dir, day, people, ledger, redemptions)
+                orders.write_day(out_dir, day, volume, ledger, redemptions)
+                pos.write_day(out_dir, day, volume, ledger, redemptions)
             customers.write_snapshot(out_dir, day, ledger)  # after the day's orders
             if index == 0:
                 customers.write_shopware(out_dir, day, ledger)
             helpdesk.write_day(out_dir, day, ledger)
-            hotline.write_day(out_dir, day, people, ledger)
-            newsletter.write_day(out_dir, day, people, ledger)
+            hotline.write_day(out_dir, day, volume, ledger)
+            newsletter.write_day(out_dir, day, volume, ledger)
     summary = ledger.summary(len(persons), persons[-1].household.hid, days)
     log.info(
         "generated %s rows (%s with identity, %s invalid) for %s persons over %s days",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+import pandas as pd
 from sqlalchemy import func, select, text
 
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
@@ -70,3 +73,27 @@ def test_customer_360_view_sums_touchpoints(warehouse_url: str) -> None:
         ).one()
     assert row.first_name in ("Jürgen", "Juergen")
     assert (row.source_records, row.orders, float(row.revenue)) == (2, 2, 40.0)
+
+
+def test_identity_frame_reads_json_dates_and_times_as_python_values(warehouse_url: str) -> None:
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        stager = FileStager(session, start_run(session, "landing"), delivery())
+        seen = datetime(2024, 5, 1, 8, 30, 15, 250000, tzinfo=UTC)
+        rows = [
+            record(key="1", first_name="Jürgen", birth_date=date(1980, 2, 1),
+                   identifiers=("loyalty:42", "coupon:ABC"), updated_at=seen),
+            record(key="2", first_name="Änne", email="aenne@web.de"),
+        ]  # fmt: skip
+        for line, rec in enumerate(rows, start=2):
+            stager.loaded(parsed(rec), lineage(line, id=rec.source_key))
+        stager.finish()
+    with session_factory(engine_for(warehouse_url))() as session:
+        frame = identity_frame(session).set_index("source_key")
+    first, second = frame.loc["1"], frame.loc["2"]
+    assert first["birth_date"] == date(1980, 2, 1) and second["birth_date"] is None
+    assert first["identifiers"] == ("loyalty:42", "coupon:ABC") and second["identifiers"] == ()
+    assert second["quality_flags"] == ()
+    stamp = first["updated_at"]  # PostgreSQL keeps the zone, SQLite stores it naive in UTC
+    naive = stamp.tz_convert(None) if stamp.tzinfo else stamp
+    assert naive == pd.Timestamp(2024, 5, 1, 8, 30, 15, 250000)
+    assert pd.isna(second["updated_at"])
