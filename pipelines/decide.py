@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pipelines.collector import fewer_collections
 from pipelines.config import load_config
 from pipelines.match import match_and_publish
 from warehouse.engine import engine_for, session_factory
@@ -27,7 +28,11 @@ def writer_run(
 ) -> Iterator[tuple[Session, int, dict[str, Any]]]:
     """A transaction under the writer lock, recorded as a run; fill the yielded counts."""
     engine = engine_for(warehouse_url)
-    with writer_lock(engine, wait_seconds=wait_seconds), session_factory(engine).begin() as session:
+    with (
+        writer_lock(engine, wait_seconds=wait_seconds),
+        fewer_collections(),
+        session_factory(engine).begin() as session,
+    ):
         run_id = start_run(session, what)
         counts: dict[str, Any] = {"action": what}
         yield session, run_id, counts

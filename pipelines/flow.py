@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from connectors.base import LandingFile
 from connectors.generic_config import SQL_FILE_KIND, GenericSource
 from connectors.landing import discover
+from pipelines.collector import fewer_collections
 from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
 from pipelines.quality import quality_markdown, write_quality_report
@@ -289,7 +290,7 @@ def consolidate(
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
     engine = engine_for(warehouse_url)
-    with writer_lock(engine, wait_seconds=wait_seconds):
+    with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections():
         run_id = begin_run(warehouse_url, landing)
         try:
             files, unrecognized = discover_deliveries(landing, selection, config.generic_sources)
