@@ -59,10 +59,23 @@ class AnyOfBlock(BaseIndexAlgorithm):
         )
 
 
-def _capped(frame: pd.DataFrame, columns: list[str], max_block_size: int) -> pd.DataFrame:
-    """The key columns with over-large blocks set to missing (Block skips missing keys)."""
+def _capped(
+    frame: pd.DataFrame, columns: list[str], max_block_size: int, refine: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The key columns with over-large blocks refined by `refine` (the refined key holds a
+    `|`, so it never meets an unrefined one) and what is still too large set to missing
+    (Block skips missing keys)."""
     keys = frame[columns].copy()
     sizes = keys.groupby(columns, dropna=True)[columns[0]].transform("size")
+    oversized = (sizes > max_block_size).to_numpy()
+    if refine and oversized.any():
+        detail = frame[list(refine)].astype(object)
+        known = detail.notna().all(axis=1).to_numpy()
+        joined = keys[columns[0]].astype(object) + "|" + detail.astype(str).agg("|".join, axis=1)
+        refined = joined.to_numpy(dtype=object)
+        refined[~known] = None
+        keys.loc[oversized, columns[0]] = refined[oversized]
+        sizes = keys.groupby(columns, dropna=True)[columns[0]].transform("size")
     keys.loc[~(sizes <= max_block_size), columns[0]] = None
     return keys
 
@@ -111,7 +124,7 @@ def _prepare(features: pd.DataFrame, rule: BlockingRule) -> _Prepared:
         return _Prepared(
             features, empty, long=AnyOfBlock(columns, rule.max_block_size)._long(features)
         )
-    frame = _capped(features, columns, rule.max_block_size)
+    frame = _capped(features, columns, rule.max_block_size, rule.refine_with)
     empty = frame[columns].dropna(how="any").empty
     if rule.method == "sorted_neighbourhood":
         keys = frame[columns[0]]

@@ -45,6 +45,8 @@ class BlockingRule(_Frozen):
     (phone or phone_alt, each identifier); `sorted_neighbourhood`: `window` neighbouring
     values of one sorted column. A value carried by more than `max_block_size` records (a
     generic coupon code, a call-centre number) makes no pairs: it would only add noise.
+    An `exact` rule with `refine_with` columns first splits such an oversized block by
+    them (all Müllers of a postcode by first initial) and drops only what is still too big.
     """
 
     name: str = Field(min_length=1)
@@ -52,6 +54,7 @@ class BlockingRule(_Frozen):
     columns: tuple[str, ...] = Field(min_length=1)
     window: int = Field(default=5, ge=3)
     max_block_size: int = Field(default=200, ge=2)
+    refine_with: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -250,9 +253,11 @@ def _problems(settings: MatchSettings) -> list[str]:
 def _rule_problems(rule: BlockingRule) -> list[str]:
     problems = [
         f"blocking rule {rule.name!r}: unknown column {column!r}"
-        for column in rule.columns
+        for column in (*rule.columns, *rule.refine_with)
         if column not in FEATURE_COLUMNS
     ]
+    if rule.refine_with and rule.method != "exact":
+        problems.append(f"blocking rule {rule.name!r}: refine_with is for exact rules only")
     if rule.method == "sorted_neighbourhood" and (len(rule.columns) != 1 or rule.window % 2 == 0):
         problems.append(
             f"blocking rule {rule.name!r}: sorted_neighbourhood takes one column "

@@ -65,6 +65,34 @@ def test_exact_rule_caps_blocks_and_skips_missing_keys() -> None:
     assert _pairs(out, capped) == set()
 
 
+def test_an_oversized_block_is_split_by_the_refining_columns() -> None:
+    out = features(
+        rec(postal_code="10115", last_name="Müller", first_name="Anna"),  # 0
+        rec(postal_code="10115", last_name="Mueller", first_name="Anne"),  # 1
+        rec(postal_code="10115", last_name="Müller", first_name="Bernd"),  # 2
+        rec(postal_code="10115", last_name="Müller"),  # 3: no first name, nothing to split by
+        rec(postal_code="20095", last_name="Müller", first_name="Carl"),  # 4
+        rec(postal_code="20095", last_name="Möller", first_name="Dora"),  # 5: a small block
+    )
+    rule = BlockingRule(
+        name="plz", columns=("postal_code", "last_name_phonetic"), max_block_size=3,
+        refine_with=("first_initial",),
+    )  # fmt: skip
+    assert _pairs(out, rule) == {(0, 1), (4, 5)}
+    incremental = rule_pairs(out, rule, touching=np.array([False, True, False, True, False, False]))
+    assert {tuple(p) for p in incremental.tolist()} == {(0, 1)}
+
+
+def test_only_exact_rules_refine() -> None:
+    with pytest.raises(ValueError, match="refine_with is for exact rules only"):
+        BlockingRule(
+            name="names", method="sorted_neighbourhood", columns=("name_tokens",),
+            refine_with=("first_initial",),
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="unknown column 'initial'"):
+        BlockingRule(name="plz", columns=("postal_code",), refine_with=("initial",))
+
+
 def test_no_rules_no_records() -> None:
     out = features(rec())
     pairs, per_rule = candidate_pairs(out, settings().blocking)
