@@ -69,12 +69,15 @@ def _capped(
     sizes = keys.groupby(columns, dropna=True)[columns[0]].transform("size")
     oversized = (sizes > max_block_size).to_numpy()
     if refine and oversized.any():
-        detail = frame[list(refine)].astype(object)
-        known = detail.notna().all(axis=1).to_numpy()
-        joined = keys[columns[0]].astype(object) + "|" + detail.astype(str).agg("|".join, axis=1)
+        rows = frame.loc[oversized]
+        joined = keys.loc[oversized, columns[0]].astype(str)
+        known = np.ones(len(rows), dtype=bool)
+        for column in refine:
+            known &= rows[column].notna().to_numpy()
+            joined = joined + "|" + rows[column].astype(str)
         refined = joined.to_numpy(dtype=object)
         refined[~known] = None
-        keys.loc[oversized, columns[0]] = refined[oversized]
+        keys.loc[oversized, columns[0]] = refined
         sizes = keys.groupby(columns, dropna=True)[columns[0]].transform("size")
     keys.loc[~(sizes <= max_block_size), columns[0]] = None
     return keys

@@ -26,7 +26,6 @@ from warehouse.match_runs import (
     changed_since,
     latest_match_run,
     record_match_run,
-    standing_reviews,
 )
 from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
 
@@ -183,9 +182,6 @@ def _incremental(
     clusters.update({record: offset + label for record, label in _as_dict(result.clusters).items()})
     region = set(result.clusters.index.tolist())
     links, reviews = _link_evidence(records, result.pairs, clusters, constraints)
-    changed = set(plan.changed)
-    computed = {(left, right) for left, right, *_ in reviews}
-    reviews += [r for r in standing_reviews(session, changed) if (r[0], r[1]) not in computed]
     summary = publish_partition(
         session, run_id, records, clusters, links, reviews, policy, relinked=region
     )

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Text, cast, delete, insert, select, update
+from sqlalchemy import Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from warehouse.batches import batches
@@ -154,7 +154,7 @@ def publish_partition(
     started = time.perf_counter()
     links_changed = _write_links(session, run_id, members, links, previous, relinked)
     write_events(session, run_id, plan)
-    pending = _write_reviews(session, run_id, reviews, clusters)
+    pending = _write_reviews(session, run_id, reviews, clusters, relinked)
     timings["load"] += time.perf_counter() - started
     kinds = [kind for kind, *_ in plan.events]
     return PublishSummary(
@@ -325,19 +325,20 @@ def _write_reviews(
     run_id: int,
     reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
     clusters: Mapping[int, int],
+    relinked: Collection[int] | None = None,
 ) -> int:
+    """Replace the pending review pairs by `reviews` (those split across clusters); with
+    `relinked`, only pending pairs touching those records: the others were not re-scored
+    and stay as they are. Returns the number of review pairs written or kept."""
     wanted = {
         (left, right): (score, evidence)
         for left, right, score, evidence in reviews
         if clusters.get(left) != clusters.get(right)
     }
-    pending = {
-        (r.left_record_id, r.right_record_id): r
-        for r in session.scalars(select(MatchReview).where(MatchReview.status == "pending"))
-    }
-    stale = [r.id for key, r in pending.items() if key not in wanted]
-    if stale:
-        session.execute(delete(MatchReview).where(MatchReview.id.in_(stale)))
+    pending = _pending_reviews(session, relinked)
+    stale = [review_id for key, review_id in pending.items() if key not in wanted]
+    for batch in batches(stale):
+        session.execute(delete(MatchReview).where(MatchReview.id.in_(batch)))
     decided = {
         (left, right)
         for left, right in session.execute(
@@ -360,4 +361,26 @@ def _write_reviews(
     ]
     if new:
         session.execute(insert(MatchReview), new)
-    return len(wanted)
+    if relinked is None:
+        return len(wanted)
+    untouched = session.scalar(
+        select(func.count()).select_from(MatchReview).where(MatchReview.status == "pending")
+    )
+    return int(untouched or 0)
+
+
+def _pending_reviews(
+    session: Session, touching: Collection[int] | None
+) -> dict[tuple[int, int], int]:
+    """(left, right) -> id of the pending review pairs, all or those touching `touching`."""
+    query = select(MatchReview.left_record_id, MatchReview.right_record_id, MatchReview.id).where(
+        MatchReview.status == "pending"
+    )
+    if touching is None:
+        return {(left, right): rid for left, right, rid in session.execute(query)}
+    found: dict[tuple[int, int], int] = {}
+    for batch in batches(sorted(touching)):
+        for side in (MatchReview.left_record_id, MatchReview.right_record_id):
+            for left, right, rid in session.execute(query.where(side.in_(batch))):
+                found[(left, right)] = rid
+    return found

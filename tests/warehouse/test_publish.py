@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
 from warehouse.engine import engine_for, session_factory
-from warehouse.models import Customer, CustomerLink, IdentityEvent
+from warehouse.models import Customer, CustomerLink, IdentityEvent, MatchReview
 from warehouse.publish import LinkEvidence, identity_frame, publish_partition
 from warehouse.queries import crosswalk
 from warehouse.runs import start_run
@@ -97,3 +97,35 @@ def test_identity_frame_reads_json_dates_and_times_as_python_values(warehouse_ur
     naive = stamp.tz_convert(None) if stamp.tzinfo else stamp
     assert naive == pd.Timestamp(2024, 5, 1, 8, 30, 15, 250000)
     assert pd.isna(second["updated_at"])
+
+
+def test_an_incremental_publish_replaces_only_the_reviews_touching_its_region(
+    warehouse_url: str,
+) -> None:
+    _load(warehouse_url)
+    clusters_by_key = {"1": 0, "2": 1, "3": 2}
+
+    def publish(reviews: list[tuple[str, str]], relinked: set[str] | None) -> set[tuple[str, str]]:
+        with session_factory(engine_for(warehouse_url)).begin() as session:
+            frame = identity_frame(session)
+            ids = {key: int(rid) for rid, key in zip(frame.index, frame["source_key"], strict=True)}
+            clusters = {ids[key]: label for key, label in clusters_by_key.items()}
+            pairs = [(ids[a], ids[b], 0.5, {}) for a, b in reviews]
+            region = None if relinked is None else {ids[key] for key in relinked}
+            publish_partition(
+                session, start_run(session, "landing"), frame, clusters, {}, pairs,
+                relinked=region,
+            )  # fmt: skip
+            keys = {rid: key for key, rid in ids.items()}
+            pending = session.execute(
+                select(MatchReview.left_record_id, MatchReview.right_record_id).where(
+                    MatchReview.status == "pending"
+                )
+            )
+            return {(keys[left], keys[right]) for left, right in pending}
+
+    assert publish([("1", "2"), ("2", "3")], relinked=None) == {("1", "2"), ("2", "3")}
+    # record 1 was re-matched and its pair fell out of the band; 2-3 was not re-scored
+    assert publish([], relinked={"1"}) == {("2", "3")}
+    assert publish([("1", "3")], relinked={"1", "3"}) == {("1", "3")}
+    assert publish([], relinked=None) == set()
