@@ -200,8 +200,9 @@ def main() -> None:
     parser.add_argument(
         "--last-day-volume",
         type=float,
-        default=0.1,
-        help="the incremental day's transactions as a share of a full day's",
+        default=0.05,
+        help="the incremental day's transactions as a share of a full day's "
+        "(0.05: about 1%% of the records new or changed)",
     )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary one")
