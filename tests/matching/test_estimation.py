@@ -100,3 +100,19 @@ def test_small_data_uses_the_priors() -> None:
     fitted = fit(config, 5, codes, lambda pairs: codes)
     assert fitted == prior_parameters(config)
     assert fitted.notes == ()
+
+
+def test_fit_says_how_many_matched_pairs_per_record_and_warns_when_many(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = settings(scoring={"em_prior_strength": 0.0, "estimate_u": False})
+    codes, _ = _model(config, seed=4)  # 50,000 candidate pairs, a fifth of them matches
+
+    def compare(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int8]:
+        return codes[: len(pairs)]
+
+    sound = fit(config, 10_000, codes, compare)
+    assert any("(1 matched candidate pairs per record)" in note for note in sound.notes)
+    assert "namesakes" not in caplog.text
+    fit(config, 500, codes, compare)  # 10,000 matched pairs among 500 records: 20 each
+    assert "EM calls 20.0 candidate pairs per record matches" in caplog.text
