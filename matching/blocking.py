@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -107,38 +107,41 @@ def _unique(pairs: Pairs, n: int) -> Pairs:
     return unique
 
 
-@dataclass(frozen=True)
 class _Prepared:
-    """One rule's keys over all records, computed once for the rounds of an incremental
-    match: the capped frame, any_of's long table, and a key code per row (group id for a
-    block, rank among all sorted values for sorted neighbourhood; -1 where missing)."""
+    """One rule's keys over all records, built once for the rounds of an incremental match:
+    the capped frame and, on first need (only a match restricted to touching records needs
+    them), any_of's long table or a key code per row: the group id of a block, the rank
+    among all sorted values for sorted neighbourhood; -1 where missing."""
 
-    frame: pd.DataFrame
-    empty: bool
-    long: pd.DataFrame | None = None
-    codes: npt.NDArray[np.int64] | None = None
-    sort_values: npt.NDArray[Any] | None = None
+    def __init__(self, features: pd.DataFrame, rule: BlockingRule) -> None:
+        self.rule = rule
+        columns = list(rule.columns)
+        if rule.method == "any_of":
+            self.frame = features
+            self.empty = features[columns].dropna(how="all").empty
+        else:
+            self.frame = _capped(features, columns, rule.max_block_size, rule.refine_with)
+            self.empty = self.frame[columns].dropna(how="any").empty
 
+    @cached_property
+    def long(self) -> pd.DataFrame:
+        return AnyOfBlock(self.rule.columns, self.rule.max_block_size)._long(self.frame)
 
-def _prepare(features: pd.DataFrame, rule: BlockingRule) -> _Prepared:
-    columns = list(rule.columns)
-    if rule.method == "any_of":
-        empty = features[columns].dropna(how="all").empty
-        return _Prepared(
-            features, empty, long=AnyOfBlock(columns, rule.max_block_size)._long(features)
-        )
-    frame = _capped(features, columns, rule.max_block_size, rule.refine_with)
-    empty = frame[columns].dropna(how="any").empty
-    if rule.method == "sorted_neighbourhood":
-        keys = frame[columns[0]]
-        present = keys.notna().to_numpy()
-        values = np.unique(keys[present].to_numpy())
-        ranks = np.full(len(frame), -1, dtype=np.int64)
-        ranks[present] = np.searchsorted(values, keys[present].to_numpy())
-        return _Prepared(frame, empty, codes=ranks, sort_values=values)
-    groups = frame.groupby(columns, dropna=True, sort=False).ngroup()
-    codes = np.asarray(groups.fillna(-1).to_numpy(), dtype=np.int64)
-    return _Prepared(frame, empty, codes=codes)
+    @cached_property
+    def sort_values(self) -> npt.NDArray[Any]:
+        return np.unique(self.frame[self.rule.columns[0]].dropna().to_numpy())
+
+    @cached_property
+    def codes(self) -> npt.NDArray[np.int64]:
+        columns = list(self.rule.columns)
+        if self.rule.method == "sorted_neighbourhood":
+            keys = self.frame[columns[0]]
+            present = keys.notna().to_numpy()
+            ranks = np.full(len(self.frame), -1, dtype=np.int64)
+            ranks[present] = np.searchsorted(self.sort_values, keys[present].to_numpy())
+            return ranks
+        groups = self.frame.groupby(columns, dropna=True, sort=False).ngroup()
+        return np.asarray(groups.fillna(-1).to_numpy(), dtype=np.int64)
 
 
 BlockingMemo = dict[str, _Prepared]  # rule name -> its prepared keys, one frame's
@@ -155,7 +158,7 @@ def rule_pairs(
     `memo` to calls on the same `features` to prepare each rule's keys once."""
     prepared = memo.get(rule.name) if memo is not None else None
     if prepared is None:
-        prepared = _prepare(features, rule)
+        prepared = _Prepared(features, rule)
         if memo is not None:
             memo[rule.name] = prepared
     if prepared.empty:
@@ -164,7 +167,7 @@ def rule_pairs(
     frame = prepared.frame
     if touching is None:
         return _unique(_as_pairs(indexer.index(frame)), max(len(features), 1))
-    if prepared.long is not None:  # values capped by their count among all records
+    if rule.method == "any_of":  # values capped by their count among all records
         long = prepared.long
         long = long[long["value"].isin(long["value"][touching[long["pos"].to_numpy()]])]
         merged = long.merge(long, on="value")
@@ -172,7 +175,7 @@ def rule_pairs(
     else:
         if isinstance(indexer, SortedNeighbourhood):  # ranks among all keys, not the subset's
             indexer.sorting_key_values = prepared.sort_values
-        rows = _reachable(prepared, rule, touching)
+        rows = _reachable(prepared, touching)
         if len(rows) < 2:
             return np.empty((0, 2), dtype=np.int64)
         pairs = _as_pairs(indexer.index(frame.iloc[rows]))
@@ -180,17 +183,16 @@ def rule_pairs(
     return _unique(pairs, max(len(features), 1))
 
 
-def _reachable(prepared: _Prepared, rule: BlockingRule, touching: Mask) -> npt.NDArray[np.intp]:
+def _reachable(prepared: _Prepared, touching: Mask) -> npt.NDArray[np.intp]:
     """Positions that share a key with a touching record (within the window for sorted
     neighbourhood): every pair the rule can make with a touching record lies among them.
     Keys were capped on the whole frame, so block sizes are those of all records."""
     codes = prepared.codes
-    assert codes is not None
     present = codes >= 0
     near = np.zeros(int(codes.max()) + 1 if present.any() else 1, dtype=bool)
     touched = np.unique(codes[touching & present])
-    if rule.method == "sorted_neighbourhood":
-        half = (rule.window - 1) // 2
+    if prepared.rule.method == "sorted_neighbourhood":
+        half = (prepared.rule.window - 1) // 2
         for shift in range(-half, half + 1):
             shifted = touched + shift
             near[shifted[(shifted >= 0) & (shifted < len(near))]] = True
