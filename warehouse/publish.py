@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Text, cast, delete, func, insert, select, update
+from sqlalchemy import Row, Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from warehouse.batches import batches
+from warehouse.batches import batches, rows_with
 from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
 from warehouse.models import Base, Customer, CustomerLink, MatchReview, SourceRecord
@@ -250,18 +250,9 @@ def _write_customers(
 def _stored_golden(
     session: Session, customer_ids: Collection[str], customers: int
 ) -> dict[str, dict[str, Any]]:
-    """The stored golden fields of these customers; by id when they are a few of the
-    `customers` stored (an incremental run), in one scan when they are many."""
+    """The stored golden fields of these customers (of `customers` stored)."""
     query = select(Customer.id, *(getattr(Customer, f) for f in _STORED))
-    rows: Iterable[Any]
-    if len(customer_ids) * 4 > customers:
-        rows = (row for row in session.execute(query) if row[0] in customer_ids)
-    else:
-        rows = (
-            row
-            for batch in batches(sorted(customer_ids))
-            for row in session.execute(query.where(Customer.id.in_(batch)))
-        )
+    rows = rows_with(session, query, Customer.id, customer_ids, stored=customers)
     return {row[0]: dict(zip(_STORED, row[1:], strict=True)) for row in rows}
 
 
@@ -285,14 +276,14 @@ def _write_links(
     given); returns how many records moved."""
     columns = ("customer_id", "method", "score", "evidence")
     query = select(CustomerLink.source_record_id, *(getattr(CustomerLink, c) for c in columns))
-    if relinked is None or len(relinked) * 4 > len(previous):
-        current = {row[0]: row[1:] for row in session.execute(query)}
+    rows: Iterable[Row[Any]]
+    if relinked is None:
+        rows = session.execute(query)
     else:
-        current = {
-            row[0]: row[1:]
-            for batch in batches(sorted(relinked))
-            for row in session.execute(query.where(CustomerLink.source_record_id.in_(batch)))
-        }
+        rows = rows_with(
+            session, query, CustomerLink.source_record_id, relinked, stored=len(previous)
+        )
+    current = {row[0]: row[1:] for row in rows}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for customer_id, record_ids in members.items():

@@ -33,7 +33,7 @@ from warehouse.models import (
 from warehouse.privacy import Suppressions
 
 _TABLES = Base.metadata.tables  # Core tables: bulk inserts without the ORM's per-row work
-_ANALYZE_AFTER_ROWS = 5_000  # keys per IN (...) lookup; well below every database's parameter limit
+_ANALYZE_AFTER_ROWS = 5_000  # inserted rows after which PostgreSQL re-analyzes the tables
 
 
 @dataclass(frozen=True)
