@@ -17,6 +17,7 @@ ComparisonMethod = Literal[
     "phone",
     "address",
     "identifiers",
+    "place",
     "exact",
     "damerau_levenshtein",
 ]
@@ -41,6 +42,8 @@ METHOD_LEVELS: dict[str, tuple[str, ...]] = {
     # numbers of one kind (mobile / fixed network) that differ.
     "phone": ("mobile", "landline", "shared", "different"),
     "address": ("exact", "street", "postcode", "city", "different"),
+    # A landline's area against the other record's city, where only one side has an address.
+    "place": ("same", "different"),
     # unique: an identifier only one person's name carries; shared: a generic code;
     # different: person identifiers of one namespace (two loyalty cards) that differ.
     "identifiers": ("unique", "shared", "different"),
@@ -57,6 +60,7 @@ TF_COLUMNS: dict[str, dict[str, str]] = {
     "first_name": {"exact": "first_name_key", "nickname": "first_name_nick"},
     "last_name": {"exact": "last_name_key"},
     "address": {"postcode": "postal_code", "city": "city_key"},
+    "place": {"same": "place_key"},
 }
 # Methods taking Jaro-Winkler thresholds (jw_high, jw_mid); the others take none.
 THRESHOLD_COUNT: dict[str, int] = {"first_name": 2, "last_name": 2}
@@ -71,7 +75,7 @@ FEATURE_COLUMNS: frozenset[str] = frozenset(
         "birth_date_key", "birth_year", "birth_month", "birth_day", "birth_month_day",
         "email", "email_local", "email_local_named", "email_shared",
         "phone", "phone_alt", "phone_shared", "phone_alt_shared", "phone_kinds",
-        "street_key", "house_number_key", "postal_code", "city_key",
+        "street_key", "house_number_key", "postal_code", "city_key", "phone_place", "place_key",
         "identifiers", "identifiers_unique", "identifiers_common", "identifier_kinds",
     }
 )  # fmt: skip

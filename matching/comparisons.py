@@ -212,6 +212,24 @@ def address(left: Side, right: Side, thresholds: Thresholds, nicknames: Nickname
     return select([exact, same_street, same_place, same_city], plz_ok | city_ok)
 
 
+def place(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
+    """One record's city against the area of the other's landline, where the address
+    comparison has nothing to compare (one side has neither postcode nor city): a
+    Claudia Zimmermann calling from 06131 is the one living in Mainz more likely than the
+    one in Kiel. Two addresses are the address comparison's, a shared number the phone's."""
+    city_a, city_b = present(left["city_key"]), present(right["city_key"])
+    postcodes = present(left["postal_code"]) & present(right["postal_code"])
+    pa, aa, pb, ab = left["phone"], left["phone_alt"], right["phone"], right["phone_alt"]
+    one_number = equal(pa, pb) | equal(pa, ab) | equal(aa, pb) | equal(aa, ab)
+    open_ = ~(postcodes | (city_a & city_b) | one_number)
+    city_phone = open_ & city_a & present(right["phone_place"])
+    phone_city = open_ & city_b & present(left["phone_place"])
+    same = (city_phone & equal(left["place_key"], right["phone_place"])) | (
+        phone_city & equal(left["phone_place"], right["place_key"])
+    )
+    return select([same], city_phone | phone_city)
+
+
 def identifiers(left: Side, right: Side, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
     """Different only where both carry a person identifier of one kind (two loyalty cards);
     an order number against a card number, or two orders, say nothing."""
@@ -252,6 +270,9 @@ METHODS: dict[str, Method] = {
         ("phone", "phone_alt", "phone_shared", "phone_alt_shared", "phone_kinds"), phone
     ),
     "address": Method(("street_key", "house_number_key", "postal_code", "city_key"), address),
+    "place": Method(
+        ("city_key", "postal_code", "place_key", "phone_place", "phone", "phone_alt"), place
+    ),
     "identifiers": Method(
         ("identifiers", "identifiers_unique", "identifiers_common", "identifier_kinds"),
         identifiers,

@@ -12,6 +12,8 @@ needs a total weight of about +15.3, review at 0.3 about +12.1):
         a mobile against a landline is no disagreement (missing)
     a household's email or phone under one full name +4.1 (a same-named member is rare)
     address exact +10.1, street +5.6, postcode +3.3
+    place: a landline's area (06131: Mainz) is the other record's city +4.2, another -3.2
+        (only where one side has no address; weighed by how common the city is)
     identifier of one name +28.2 (u fixed: random pairs never share one), generic code +2.0;
         different only for two person identifiers of one kind (two loyalty cards)
     salutation Herr/Frau different -4.6, jun./sen. different -28.9 (father and son: proof)
@@ -122,6 +124,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
              ("exact", 0.55, 0.0005), ("street", 0.1, 0.002), ("postcode", 0.1, 0.01),
              ("city", 0.05, 0.02), ("different", 0.2, 0.97),
          )},
+        # Where a landline lies: its area code's place (phonenumbers' geocoder) against the
+        # other record's city, when only one side has an address.
+        {"name": "place", "method": "place", "term_frequency": ["same"],
+         "levels": _levels(("same", 0.9, 0.05), ("different", 0.1, 0.95))},
         {"name": "identifiers", "method": "identifiers",
          "levels": _levels(
              ("unique", 0.3, 1e-9, FIX_U), ("shared", 0.02, 0.005, FIX_U),

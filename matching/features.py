@@ -104,6 +104,24 @@ def _phone_kinds(phone: pd.Series, alt: pd.Series) -> list[str | None]:
     return kinds
 
 
+def _places(out: pd.DataFrame, city: pd.Series) -> None:
+    """`phone_place`: where the record's landline lies (main number, else second);
+    `place_key`: the record's city, else that place (see `comparisons.place`).
+
+    The geocoder runs once per area prefix, not once per number."""
+    found = []
+    for column in ("phone", "phone_alt"):
+        numbers = out[column]
+        prefix = numbers.str[: keys.DE_AREA_PREFIX_LENGTH]
+        first = numbers.groupby(prefix, sort=False).first()
+        place_of = {area: keys.landline_place(number) for area, number in first.items()}
+        found.append(prefix.map(place_of).tolist())
+    phone_place = [main if isinstance(main, str) else alt for main, alt in zip(*found, strict=True)]
+    out["phone_place"] = [p if isinstance(p, str) else None for p in phone_place]
+    city_place = _per_value(_text(city), keys.place_key).tolist()
+    out["place_key"] = [c or p for c, p in zip(city_place, out["phone_place"], strict=True)]
+
+
 def _identifiers(series: pd.Series) -> list[tuple[str, ...]]:
     return [
         tuple(dict.fromkeys(str(i) for i in v if i)) if isinstance(v, tuple | list) else ()
@@ -140,6 +158,7 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
     out["house_number_key"] = _per_value(_text(records["house_number"]), keys.house_number_key)
     out["postal_code"] = _per_value(_text(records["postal_code"]), lambda v: "".join(v.split()))
     out["city_key"] = _per_value(_text(records["city"]), lambda v: keys.name_key(v) or None)
+    _places(out, records["city"])
     out["identifiers"] = _identifiers(records["identifiers"])
     out["identifier_kinds"] = [
         " ".join(sorted({i.split(":", 1)[0] for i in ids} & set(PERSON_NAMESPACES))) or None

@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 
 import cologne_phonetics
+import phonenumbers
+from phonenumbers import geocoder
 
 # DIN 5007-2 ("Telefonbuch"): Müller = Mueller. Applied after lower-casing.
 _DIN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
@@ -129,6 +131,34 @@ def is_mobile(phone: str) -> bool:
     """E.164 numbers that belong to one person: German mobiles and, lacking a rule, foreign
     numbers. German fixed-network numbers are household landlines."""
     return not phone.startswith("+49") or phone.startswith(_DE_MOBILE_PREFIXES)
+
+
+# German area codes have at most five digits after the trunk 0, so numbers alike up to
+# "+49" and five digits lie in one area (the geocoder's own prefixes are no longer).
+DE_AREA_PREFIX_LENGTH = 8
+
+
+def place_key(place: str) -> str | None:
+    """Key of a place name's first word: the phone geocoder and addresses name places
+    differently (`Halle (Saale)` / `Halle Saale`, `Ulm` / `Ulm Donau`), all give `halle`,
+    `ulm`. Two places of one first word (Frankfurt am Main / Frankfurt (Oder)) collide."""
+    words = token_keys(place)
+    return words[0] if words else None
+
+
+def landline_place(phone: str) -> str | None:
+    """The place a German fixed-network number's area code belongs to (`+496131…` →
+    `mainz`, from phonenumbers' geocoder): a landline lies where its owner lives. Mobiles
+    and foreign numbers have none."""
+    if not phone.startswith("+49") or is_mobile(phone):
+        return None
+    try:
+        number = phonenumbers.parse(phone)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE:
+        return None
+    return place_key(geocoder.description_for_number(number, "de"))
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,22 @@ def test_address_and_identifier_levels() -> None:
     )
 
 
+def test_place_levels() -> None:
+    """A landline's area against the other side's city, only where one side has no address."""
+    mainz = {"street": "Kirchweg", "house_number": "35", "postal_code": "55118", "city": "Mainz"}
+    caller = {"phone": "+496131882184"}  # 06131: Mainz
+    assert levels(rec(**mainz), rec(**caller))["place"] == "same"
+    assert levels(rec(**caller), rec(**mainz))["place"] == "same"
+    kiel = {**mainz, "postal_code": "24103", "city": "Kiel"}
+    assert levels(rec(**kiel), rec(**caller))["place"] == "different"
+    # A mobile lies nowhere; two addresses are the address comparison's; a shared number
+    # is the phone comparison's (the place would count it twice).
+    assert levels(rec(**mainz), rec(phone="+4915112345678"))["place"] == "missing"
+    assert levels(rec(**mainz), rec(**kiel, **caller))["place"] == "missing"
+    assert levels(rec(**mainz, **caller), rec(**caller))["place"] == "missing"
+    assert levels(rec(**caller), rec(phone="+496131999999"))["place"] == "missing"
+
+
 @pytest.mark.parametrize(
     ("column", "a", "b", "expected"),
     [

@@ -130,6 +130,16 @@ def test_kinds_of_phone_and_person_identifier() -> None:
     assert out["identifier_kinds"].tolist() == ["card shop_customer", None, None]
 
 
+def test_places_of_landlines_and_cities() -> None:
+    out = features(
+        rec(phone="+4915112345678", phone_alt="+49711234567"),  # the second number is fixed
+        rec(phone="+49711999999", city="Halle (Saale)"),  # the city is the record's place
+        rec(phone="+4915112345678"),
+    )
+    assert out["phone_place"].tolist() == ["stuttgart", "stuttgart", None]
+    assert out["place_key"].tolist() == ["stuttgart", "halle", None]
+
+
 def test_person_namespaces_are_the_schemas_ones() -> None:
     from schemas.sources.builder import PERSON_ID_NAMESPACES
 

@@ -70,6 +70,27 @@ def test_street_and_contact_keys() -> None:
     assert keys.is_mobile("+43664123456")  # foreign: no rule, treated as personal
 
 
+@pytest.mark.parametrize(
+    ("phone", "place"),
+    [
+        ("+496131882184", "mainz"),  # 06131 Mainz
+        ("+49711234567", "stuttgart"),
+        ("+49345123456", "halle"),  # geocoder: "Halle Saale"
+        ("+4930123456", "berlin"),
+        ("+4915112345678", None),  # a mobile lies nowhere
+        ("+43664123456", None),  # foreign: no rule
+    ],
+)
+def test_landline_place(phone: str, place: str | None) -> None:
+    assert keys.landline_place(phone) == place
+
+
+def test_place_key_joins_the_geocoders_and_the_addresses_spelling() -> None:
+    assert keys.place_key("Halle (Saale)") == keys.place_key("Halle Saale") == "halle"
+    assert keys.place_key("München") == keys.place_key("Muenchen") == "munchen"
+    assert keys.place_key("") is None
+
+
 def test_nicknames_ship_with_the_package() -> None:
     data = resources.files("matching").joinpath("data", "nicknames.csv")
     assert data.is_file()
