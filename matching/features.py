@@ -31,8 +31,11 @@ INPUT_COLUMNS: tuple[str, ...] = (
 
 def _text(series: pd.Series) -> pd.Series:
     """Stripped strings; anything empty or missing becomes None."""
-    values = [v.strip() or None if isinstance(v, str) else None for v in series.tolist()]
-    return pd.Series(values, index=series.index, dtype=object)
+    return _per_value(series, _stripped)
+
+
+def _stripped(value: object) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def _per_value(series: pd.Series, func: Callable[[str], Any]) -> pd.Series:
@@ -106,18 +109,9 @@ def _phone_kinds(phone: pd.Series, alt: pd.Series) -> list[str | None]:
 
 def _places(out: pd.DataFrame, city: pd.Series) -> None:
     """`phone_place`: where the record's landline lies (main number, else second);
-    `place_key`: the record's city, else that place (see `comparisons.place`).
-
-    The geocoder runs once per area prefix, not once per number."""
-    found = []
-    for column in ("phone", "phone_alt"):
-        numbers = out[column]
-        prefix = numbers.str[: keys.DE_AREA_PREFIX_LENGTH]
-        first = numbers.groupby(prefix, sort=False).first()
-        place_of = {area: keys.landline_place(number) for area, number in first.items()}
-        found.append(prefix.map(place_of).tolist())
-    phone_place = [main if isinstance(main, str) else alt for main, alt in zip(*found, strict=True)]
-    out["phone_place"] = [p if isinstance(p, str) else None for p in phone_place]
+    `place_key`: the record's city, else that place (see `comparisons.place`)."""
+    main, alt = (_per_value(out[c], keys.landline_place).tolist() for c in ("phone", "phone_alt"))
+    out["phone_place"] = [m or a for m, a in zip(main, alt, strict=True)]
     city_place = _per_value(_text(city), keys.place_key).tolist()
     out["place_key"] = [c or p for c, p in zip(city_place, out["phone_place"], strict=True)]
 
@@ -192,5 +186,10 @@ def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:
     out["phone_shared"] = out["phone"].isin(shared_phone).to_numpy()
     out["phone_alt_shared"] = out["phone_alt"].isin(shared_phone).to_numpy()
     ids = out["identifiers"].tolist()
-    out["identifiers_unique"] = [tuple(i for i in v if i not in shared_ids) for v in ids]
-    out["identifiers_common"] = [tuple(i for i in v if i in shared_ids) for v in ids]
+    # Most records carry no shared identifier: their tuple stays as it is.
+    out["identifiers_unique"] = [
+        v if shared_ids.isdisjoint(v) else tuple(i for i in v if i not in shared_ids) for v in ids
+    ]
+    out["identifiers_common"] = [
+        () if shared_ids.isdisjoint(v) else tuple(i for i in v if i in shared_ids) for v in ids
+    ]

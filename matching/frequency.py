@@ -219,7 +219,8 @@ def namesake_shares(
     `Claudia Werner`s look like one identity each, while the name's commonness says that
     two of them among 5,000 people are likely; a `Magdalena Hölzl` keeps `unseen`.
     """
-    features = features.reset_index(drop=True)
+    if not features.index.equals(pd.RangeIndex(len(features))):
+        features = features.reset_index(drop=True)  # positions, as `build_features` gives
     full = features["first_name_key"] + "|" + features["last_name_key"]
     named = full.notna().to_numpy()
     out = np.full(len(features), np.nan, dtype=np.float64)
