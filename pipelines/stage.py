@@ -12,7 +12,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from connectors.base import LandingFile, RawRow
-from connectors.landing import file_facts, read_file
+from connectors.landing import file_facts, file_stamp, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
 from schemas.parse import parse_row
 from schemas.records import ParsedRow
@@ -25,6 +25,7 @@ from warehouse.staging import (
     content_hash,
     current_hashes,
     loaded_manifest,
+    loaded_with_stamp,
     record_rejected_file,
 )
 
@@ -113,6 +114,7 @@ def parse_delivery(file: LandingFile, *, chunksize: int = 10_000) -> ParsedDeliv
 
 def delivery_of(landing: Path, file: LandingFile) -> Delivery:
     """The manifest facts of a delivery; raises SourceFormatError for undecodable bytes."""
+    stamp = file_stamp(file)  # before the read: a file rewritten meanwhile is read next time
     facts = file_facts(file)
     return Delivery(
         path=file.path.relative_to(landing).as_posix(),
@@ -122,6 +124,7 @@ def delivery_of(landing: Path, file: LandingFile) -> Delivery:
         export_day=file.export_day,
         encoding=facts.encoding,
         size_bytes=facts.size_bytes,
+        stamp=stamp,
     )
 
 
@@ -129,6 +132,8 @@ def needs_loading(session: Session, landing: Path, file: LandingFile, *, reproce
     """False for a delivery loaded before (same name, same bytes), unless reprocessing."""
     if reprocess:
         return True
+    if loaded_with_stamp(session, file.path.relative_to(landing).as_posix(), file_stamp(file)):
+        return False
     try:
         delivery = delivery_of(landing, file)
     except SourceFormatError:
@@ -149,11 +154,14 @@ def stage_delivery(
     """Stage a delivery in the caller's transaction; a rejected file is noted and left whole.
 
     A delivery loaded before is skipped as unchanged, unless `reprocess` (a backfill) asks
-    for it to be read again into its existing manifest entry. Rows are validated here,
+    for it to be read again into its existing manifest entry: known by its stamp (size and
+    modification time) without a read, else by its SHA-256. Rows are validated here,
     streaming chunk by chunk, unless a parallel reader already did it (`parsed`).
     """
     relative = file.path.relative_to(landing).as_posix()
     started = time.perf_counter()
+    if not reprocess and loaded_with_stamp(session, relative, file_stamp(file)):
+        return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
     try:
         delivery = delivery_of(landing, file)
     except SourceFormatError as exc:
@@ -161,6 +169,7 @@ def stage_delivery(
     facts_seconds = time.perf_counter() - started  # its SHA-256 and encoding: one whole read
     loaded_before = loaded_manifest(session, relative, delivery.sha256)
     if loaded_before is not None and not reprocess:
+        loaded_before.stamp = delivery.stamp  # the same bytes, touched or copied again
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
     if parsed is not None and parsed.reason is not None:
         return _reject(session, run_id, relative, file, delivery, parsed.reason)

@@ -70,6 +70,9 @@ class IngestedFile(Base):
     export_day: Mapped[date] = mapped_column(Date)
     encoding: Mapped[str] = mapped_column(String(20))
     size_bytes: Mapped[int] = mapped_column(Integer)
+    # Size and modification time as last seen (`connectors.landing.file_stamp`): the same
+    # stamp at the same path is the same delivery without reading it again.
+    stamp: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16))  # loaded / rejected
     reason: Mapped[str | None] = mapped_column(Text)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)

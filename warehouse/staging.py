@@ -47,6 +47,7 @@ class Delivery:
     export_day: date
     encoding: str
     size_bytes: int
+    stamp: str | None = None  # size and modification time; none for a SQL pull
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,23 @@ def loaded_manifest(session: Session, path: str, sha256: str) -> IngestedFile | 
     )
 
 
+def loaded_with_stamp(session: Session, path: str, stamp: str) -> bool:
+    """Whether the delivery at `path` was loaded when it had this stamp (same size, same
+    modification time): unchanged without hashing its bytes again, the check rsync makes.
+    With months of daily snapshots in the landing folder, hashing them all on every run
+    would cost more than the new day."""
+    found = session.scalar(
+        select(IngestedFile.id)
+        .where(
+            IngestedFile.path == path,
+            IngestedFile.stamp == stamp,
+            IngestedFile.status == "loaded",
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def is_ingested(session: Session, path: str, sha256: str) -> bool:
     return loaded_manifest(session, path, sha256) is not None
 
@@ -169,6 +187,7 @@ def _manifest_row(
         export_day=delivery.export_day,
         encoding=delivery.encoding,
         size_bytes=delivery.size_bytes,
+        stamp=delivery.stamp,
         status=status,
         reason=reason,
         processed_at=datetime.now(UTC),
@@ -197,6 +216,7 @@ class FileStager:
             session.add(manifest)
         else:
             manifest.run_id = run_id
+            manifest.stamp = delivery.stamp
             manifest.processed_at = datetime.now(UTC)
         # A bad row delivered again (the next daily snapshot, a backfill) is a duplicate of
         # the quarantined one, not a second quarantine entry.
