@@ -7,8 +7,11 @@
   rare levels sane; `fix_m` / `fix_u` levels never move.
 - prior λ: expected matches among the candidates divided by all record pairs.
 
-Degenerate fits (match share outside the configured band, no convergence to numbers) keep
-the priors and say so in `ModelParameters.notes`.
+Degenerate fits (match share outside the configured band, or so many matched pairs per
+record that EM must have taken namesakes for matches) keep the prior m and say so in
+`ModelParameters.notes`; the prior λ then comes from the candidates with near-certain
+evidence, as Splink estimates it from deterministic rules: the configured λ is a guess
+that is far too high for a large warehouse.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from matching.scoring import ModelParameters, prior_parameters
+from matching.scoring import ModelParameters, level_weights, prior_parameters
 from matching.settings import MatchSettings
 
 logger = logging.getLogger(__name__)
-# Measured: 1.0 at 100,000 people and 4.8 at 250,000 (both sound); 16 when EM had taken
-# 7M same-name pairs for matches (pairwise F1 0.89).
-SUSPICIOUS_PAIRS_PER_RECORD = 10.0
+# A level this strong (prior m/u ≥ 2^20: a personal email, a mobile, a loyalty card)
+# makes a candidate pair near-certain: 99% of such pairs are true on the hard demo sets.
+NEAR_CERTAIN_BITS = 20.0
 
 CodesMatrix = npt.NDArray[np.int8]
 Floats = npt.NDArray[np.float64]
@@ -160,25 +163,46 @@ def fit(
     if scoring.estimate_u and n_records >= scoring.min_records_for_u:
         parameters, note = estimate_u(parameters, settings, n_records, compare)
         notes.append(note)
-    share = None
-    if scoring.estimate_m and len(candidate_codes) >= scoring.min_pairs_for_em:
-        parameters, share, note = estimate_m(parameters, settings, candidate_codes)
-        notes.append(note)
-    if scoring.estimate_prior and share is not None:
-        all_pairs = n_records * (n_records - 1) / 2
+    if not scoring.estimate_m or len(candidate_codes) < scoring.min_pairs_for_em:
+        return _noted(parameters, notes)
+    fitted, share, note = estimate_m(parameters, settings, candidate_codes)
+    notes.append(note)
+    per_record = (share or 0.0) * len(candidate_codes) / max(n_records, 1)
+    if share is not None and per_record > scoring.em_max_pairs_per_record:
+        logger.warning(
+            "EM calls %.1f candidate pairs per record matches: namesakes taken for matches? "
+            "The prior m is kept; check the blocking rules' caps",
+            per_record,
+        )
+        notes.append(f"EM degenerated ({per_record:.2g} matched pairs per record); prior m kept")
+        share = None
+    elif share is not None:
+        parameters = fitted
+    if not scoring.estimate_prior:
+        return _noted(parameters, notes)
+    all_pairs = n_records * (n_records - 1) / 2
+    if share is not None:
         prior = float(np.clip(share * len(candidate_codes) / all_pairs, 1e-9, 0.5))
-        parameters = replace(parameters, prior=prior)
-        per_record = share * len(candidate_codes) / max(n_records, 1)
         notes.append(
             f"prior {prior:.3g} from EM match share {share:.3g} "
             f"({per_record:.2g} matched candidate pairs per record)"
-        )  # many per record: EM may have taken namesakes for matches (see blocking caps)
-        if per_record > SUSPICIOUS_PAIRS_PER_RECORD:
-            logger.warning(
-                "EM calls %.1f candidate pairs per record matches: check the blocking rules' "
-                "caps (large name blocks can make EM learn namesakes as matches)",
-                per_record,
-            )
+        )
+        return _noted(replace(parameters, prior=prior), notes)
+    certain = int(
+        (level_weights(candidate_codes, parameters) >= NEAR_CERTAIN_BITS).any(axis=1).sum()
+    )
+    if certain == 0:
+        notes.append("no near-certain candidate pairs; configured prior kept")
+        return _noted(parameters, notes)
+    prior = float(np.clip(certain / scoring.near_certain_recall / all_pairs, 1e-9, 0.5))
+    notes.append(
+        f"prior {prior:.3g} from {certain} near-certain candidate pairs "
+        f"(taken as {scoring.near_certain_recall:.0%} of the matches)"
+    )
+    return _noted(replace(parameters, prior=prior), notes)
+
+
+def _noted(parameters: ModelParameters, notes: list[str]) -> ModelParameters:
     for note in notes:
         logger.info("match model: %s", note)
     return replace(parameters, notes=tuple(notes))

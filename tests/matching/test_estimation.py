@@ -102,9 +102,16 @@ def test_small_data_uses_the_priors() -> None:
     assert fitted.notes == ()
 
 
-def test_fit_says_how_many_matched_pairs_per_record_and_warns_when_many(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def _near_certain(config: MatchSettings, codes: npt.NDArray[np.int8]) -> int:
+    """Pairs agreeing on a personal email, a mobile or a one-person identifier."""
+    hit = np.zeros(len(codes), dtype=bool)
+    for name, level in (("email", "exact"), ("phone", "mobile"), ("identifiers", "unique")):
+        column = [c.name for c in config.comparisons].index(name)
+        hit |= codes[:, column] == config.comparison(name).code(level)
+    return int(hit.sum())
+
+
+def test_fit_says_how_many_matched_pairs_per_record() -> None:
     config = settings(scoring={"em_prior_strength": 0.0, "estimate_u": False})
     codes, _ = _model(config, seed=4)  # 50,000 candidate pairs, a fifth of them matches
 
@@ -113,6 +120,41 @@ def test_fit_says_how_many_matched_pairs_per_record_and_warns_when_many(
 
     sound = fit(config, 10_000, codes, compare)
     assert any("(1 matched candidate pairs per record)" in note for note in sound.notes)
-    assert "namesakes" not in caplog.text
-    fit(config, 500, codes, compare)  # 10,000 matched pairs among 500 records: 20 each
+    assert sound.estimated
+    assert sound.prior == pytest.approx(0.2 * 50_000 / (10_000 * 9_999 / 2), rel=0.1)
+
+
+def test_em_taking_many_pairs_per_record_for_matches_keeps_the_prior_m(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """10,000 matched pairs among 500 records (20 each) is namesakes taken for matches:
+    the prior m stays, and the prior comes from the near-certain pairs."""
+    config = settings(scoring={"em_prior_strength": 0.0, "estimate_u": False})
+    codes, _ = _model(config, seed=4)
+
+    def compare(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int8]:
+        return codes[: len(pairs)]
+
+    collapsed = fit(config, 500, codes, compare)
     assert "EM calls 20.0 candidate pairs per record matches" in caplog.text
+    assert not collapsed.estimated
+    assert collapsed.comparisons == prior_parameters(config).comparisons
+    certain = _near_certain(config, codes)
+    assert 0 < certain < len(codes)
+    assert collapsed.prior == pytest.approx(certain / 0.7 / (500 * 499 / 2))
+    assert any("EM degenerated (20 matched pairs per record)" in n for n in collapsed.notes)
+    assert any(f"from {certain} near-certain candidate pairs" in n for n in collapsed.notes)
+
+
+def test_a_degenerate_fit_takes_its_prior_from_the_near_certain_pairs() -> None:
+    config = settings(scoring={"estimate_u": False})
+    everything_agrees = np.zeros((5_000, len(config.comparisons)), dtype=np.int8)
+    fitted = fit(config, 20_000, everything_agrees, lambda pairs: everything_agrees)
+    assert fitted.comparisons == prior_parameters(config).comparisons
+    assert fitted.prior == pytest.approx(5_000 / 0.7 / (20_000 * 19_999 / 2))
+    differing = np.array([c.code("different") for c in config.comparisons], dtype=np.int8)
+    nothing_agrees = np.tile(differing, (5_000, 1))
+    kept = fit(config, 20_000, nothing_agrees, lambda pairs: nothing_agrees)
+    assert any("EM degenerated" in note for note in kept.notes)
+    assert kept.prior == config.scoring.prior_match_probability
+    assert "configured prior kept" in kept.notes[-1]
