@@ -18,6 +18,7 @@ from sqlalchemy import Row, Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from warehouse.batches import batches, rows_with
+from warehouse.bulk import fetch_tuples
 from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
 from warehouse.models import Base, Customer, CustomerLink, MatchReview, SourceRecord
@@ -85,11 +86,12 @@ def identity_frame(session: Session) -> pd.DataFrame:
         cast(getattr(SourceRecord, c), Text).label(c) if c in _AS_TEXT else getattr(SourceRecord, c)
         for c in MATCH_COLUMNS
     ]
-    rows = session.execute(
+    rows = fetch_tuples(
+        session,
         select(SourceRecord.id, *columns)
         .where(SourceRecord.has_identity.is_(True))
-        .order_by(SourceRecord.id)
-    ).all()
+        .order_by(SourceRecord.id),
+    )
     frame = pd.DataFrame(rows, columns=["id", *MATCH_COLUMNS]).set_index("id")
     for column in ("identifiers", "quality_flags"):
         frame[column] = _per_value(frame[column], _json_tuples, missing=())

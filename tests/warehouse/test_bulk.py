@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, Text, cast, insert, select
 
 from schemas.records import Consent, CustomerRecord, Touchpoint
-from warehouse.bulk import insert_rows, update_rows
+from warehouse.bulk import fetch_tuples, insert_rows, update_rows
 from warehouse.engine import engine_for, session_factory
 from warehouse.models import Base
 from warehouse.runs import start_run
@@ -102,6 +102,29 @@ def test_bulk_rows_equal_sqlalchemy_rows(warehouse_url: str) -> None:
         read = connection.execute(select(SOURCE_RECORDS).order_by(SOURCE_RECORDS.c.id)).all()
         assert [r._mapping["raw"] for r in read[2:]] == [r._mapping["raw"] for r in read[:2]]
         assert read[2]._mapping["updated_at"] == read[0]._mapping["updated_at"]
+
+
+def test_fetch_tuples_reads_what_sqlalchemy_reads(warehouse_url: str) -> None:
+    engine = engine_for(warehouse_url)
+    with session_factory(engine).begin() as session:
+        run_id = start_run(session, "landing")
+        file_id = session.execute(
+            insert(FILES).returning(FILES.c.id), _manifest(run_id)
+        ).scalar_one()
+        insert_rows(
+            session,
+            SOURCE_RECORDS,
+            [_record(i, run_id, file_id, has_identity=i != 2) for i in (1, 2, 3)],
+        )
+    query = (
+        select(SOURCE_RECORDS.c.id, SOURCE_RECORDS.c.first_name, cast(SOURCE_RECORDS.c.raw, Text))
+        .where(SOURCE_RECORDS.c.has_identity.is_(True), SOURCE_RECORDS.c.source_key != "x")
+        .order_by(SOURCE_RECORDS.c.id)
+    )  # a boolean and a string parameter, bound by the driver
+    with session_factory(engine)() as session:
+        fetched = fetch_tuples(session, query)
+        assert fetched == [tuple(row) for row in session.execute(query)]
+    assert [row[:2] for row in fetched] == [(1, "Jürgen"), (3, "Jürgen")]
 
 
 def test_update_rows_sets_the_given_columns_by_id(warehouse_url: str) -> None:
