@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching import estimation
+from matching import calibration, estimation
 from matching.blocking import candidate_pairs
 from matching.clustering import Pairs, Veto, cluster
 from matching.comparisons import compare_pairs
@@ -94,15 +94,22 @@ ChunkMapper = Callable[
 
 
 def _positions(ids: npt.NDArray[np.int64], pairs: Sequence[tuple[int, int]]) -> Pairs:
-    """Record-id pairs -> position pairs; pairs naming a record not in `ids` are dropped."""
-    if not pairs or len(ids) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    wanted = np.asarray(pairs, dtype=np.int64)
-    where = np.searchsorted(ids, wanted)
-    where = np.minimum(where, len(ids) - 1)
-    present = (ids[where] == wanted).all(axis=1)
+    """Record-id pairs -> position pairs (`ids` sorted); pairs naming a record not in
+    `ids` are dropped."""
+    where, present = _located(ids, pairs)
     result: Pairs = where[present]
     return result
+
+
+def _located(
+    ids: npt.NDArray[np.int64], pairs: Sequence[tuple[int, int]]
+) -> tuple[Pairs, npt.NDArray[np.bool_]]:
+    """Each pair's positions in the sorted `ids`, and whether both records are there."""
+    if not pairs or len(ids) == 0:
+        return np.empty((0, 2), dtype=np.int64), np.zeros(len(pairs), dtype=bool)
+    wanted = np.asarray(pairs, dtype=np.int64)
+    where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    return where, (ids[where] == wanted).all(axis=1)
 
 
 def link_records(
@@ -114,6 +121,7 @@ def link_records(
     map_chunks: ChunkMapper | None = None,
     chunk_pairs: int = 500_000,
     parameters: ModelParameters | None = None,
+    verdicts: Sequence[tuple[int, int, bool]] = (),
 ) -> LinkResult:
     """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields).
 
@@ -122,6 +130,8 @@ def link_records(
     `map_chunks` compares the candidate pairs in partitions of `chunk_pairs` on an executor
     (a Dask cluster); the result is the same as comparing them here. Given `parameters`
     (a stored fit), scores use them instead of estimating m, u and the prior again.
+    `verdicts` (left, right, one person?) are people's decisions on record pairs: a fit
+    made here calibrates its prior on them (`matching.calibration`).
     """
     settings = settings or default_settings()
     _check(records)
@@ -147,6 +157,7 @@ def link_records(
         parameters = (
             estimation.fit(settings, n, codes, compare) if n > 1 else prior_parameters(settings)
         )
+        parameters = _calibrated(features, verdicts, settings, parameters, compare)
     lap("estimation")
     scored = score_pairs(features, pairs, codes, settings, parameters)
     lap("scoring")
@@ -167,6 +178,29 @@ def link_records(
         pairs_per_rule=per_rule,
         parameters=parameters,
         timings=timings,
+    )
+
+
+def _calibrated(
+    features: pd.DataFrame,
+    verdicts: Sequence[tuple[int, int, bool]],
+    settings: MatchSettings,
+    parameters: ModelParameters,
+    compare: Callable[[Pairs], npt.NDArray[np.int8]],
+) -> ModelParameters:
+    """The fitted parameters with the prior calibrated on the verdicts among `features`."""
+    ids = features["record_id"].to_numpy()
+    where, present = _located(ids, [(left, right) for left, right, _ in verdicts])
+    if not present.any():
+        return parameters
+    pairs = where[present]
+    matched = np.array([same for _, _, same in verdicts], dtype=bool)[present]
+    codes = compare(pairs)
+    weights = adjust_weights(
+        level_weights(codes, parameters), codes, pairs, features, settings, parameters
+    )
+    return calibration.calibrate(
+        parameters, weights.sum(axis=1, dtype=np.float64), matched, settings.scoring
     )
 
 

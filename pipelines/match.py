@@ -115,6 +115,7 @@ def match_and_publish(
             must_link=constraints.must_link,
             cannot_link=constraints.cannot_link,
             map_chunks=map_chunks,
+            verdicts=constraints.reviewed,
         )
         clusters = _as_dict(result.clusters)
         links, reviews = _link_evidence(records, result.pairs, clusters, constraints)

@@ -9,7 +9,7 @@ run honours them (the latest decision on a pair wins).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
@@ -26,21 +26,33 @@ CANNOT_LINK = "cannot_link"
 class Constraints:
     must_link: list[tuple[int, int]]
     cannot_link: list[tuple[int, int]]
+    # Review verdicts (left, right, one person?): a sample of the review band, what the
+    # matcher calibrates on. Merges and unmerges are not: people make them where the
+    # matcher erred, so they would pull the model towards its mistakes' opposite.
+    reviewed: list[tuple[int, int, bool]] = field(default_factory=list)
 
 
 def load_constraints(session: Session) -> Constraints:
     """The standing decisions: per record pair, the latest one."""
-    latest: dict[tuple[int, int], str] = {}
+    latest: dict[tuple[int, int], tuple[str, str]] = {}
     rows = session.execute(
         select(
-            MatchDecision.left_record_id, MatchDecision.right_record_id, MatchDecision.kind
+            MatchDecision.left_record_id,
+            MatchDecision.right_record_id,
+            MatchDecision.kind,
+            MatchDecision.origin,
         ).order_by(MatchDecision.id)
     )
-    for left, right, kind in rows:
-        latest[(min(left, right), max(left, right))] = kind
+    for left, right, kind, origin in rows:
+        latest[(min(left, right), max(left, right))] = (kind, origin)
     return Constraints(
-        must_link=sorted(pair for pair, kind in latest.items() if kind == MUST_LINK),
-        cannot_link=sorted(pair for pair, kind in latest.items() if kind == CANNOT_LINK),
+        must_link=sorted(pair for pair, (kind, _) in latest.items() if kind == MUST_LINK),
+        cannot_link=sorted(pair for pair, (kind, _) in latest.items() if kind == CANNOT_LINK),
+        reviewed=sorted(
+            (*pair, kind == MUST_LINK)
+            for pair, (kind, origin) in latest.items()
+            if origin == "review"
+        ),
     )
 
 

@@ -8,8 +8,15 @@ from pipelines.decide import apply_decision
 from pipelines.match import match_and_publish
 from schemas.errors import NotFound, WarehouseError
 from tests.warehouse.helpers import delivery, lineage, parsed, record
-from warehouse.decisions import decide_review, merge_customers, unmerge_record
+from warehouse.decisions import (
+    decide_review,
+    load_constraints,
+    merge_customers,
+    record_id_of,
+    unmerge_record,
+)
 from warehouse.engine import engine_for, session_factory
+from warehouse.models import MatchReview
 from warehouse.queries import crosswalk, pending_reviews
 from warehouse.runs import start_run
 from warehouse.staging import FileStager
@@ -94,3 +101,29 @@ def test_bad_decisions_are_clear_errors(warehouse_url: str) -> None:
     with session_factory(engine_for(warehouse_url)).begin() as session:
         with pytest.raises(WarehouseError, match=f"was merged into {links[JUERGEN_SHOP]}"):
             merge_customers(session, links[ERIKA], links[JUERGEN_SHOP], None)
+
+
+def test_review_verdicts_and_only_they_are_calibration_labels(warehouse_url: str) -> None:
+    """Reviews are a sample of the review band; merges and unmerges are corrections where
+    the matcher erred, so only the former calibrate (`matching.calibration`)."""
+    _load(warehouse_url)
+    links = _customers(warehouse_url)
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        ids = {key: record_id_of(session, *key) for key in (JUERGEN_SHOP, JUERGEN_DESK, ERIKA)}
+        run_id = start_run(session, "landing")
+        items = [
+            MatchReview(left_record_id=ids[a], right_record_id=ids[b], score=0.5, run_id=run_id)
+            for a, b in ((JUERGEN_SHOP, ERIKA), (JUERGEN_DESK, ERIKA))
+        ]
+        session.add_all(items)
+        session.flush()
+        decide_review(session, items[0].id, accept=False, reason=None)
+        decide_review(session, items[1].id, accept=True, reason=None)
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        unmerge_record(session, links[JUERGEN_SHOP], *JUERGEN_DESK, None)
+        constraints = load_constraints(session)
+    shop, desk, erika = ids[JUERGEN_SHOP], ids[JUERGEN_DESK], ids[ERIKA]
+    assert constraints.reviewed == sorted(
+        [(min(shop, erika), max(shop, erika), False), (min(desk, erika), max(desk, erika), True)]
+    )
+    assert (min(shop, desk), max(shop, desk)) in constraints.cannot_link  # unmerged: no label
