@@ -218,12 +218,14 @@ def _link_evidence(
                 manual.setdefault(record, LinkEvidence("manual", None, {"partner": keys[partner]}))
     best: dict[int, tuple[float, int, dict[str, Any]]] = {}
     reviews: list[Review] = []
+    apart = _kept_apart(clusters, constraints.cannot_link)
     for left, right, score, decision, evidence in pairs[
         ["left", "right", "score", "decision", "evidence"]
     ].itertuples(index=False):
         left, right, score = int(left), int(right), float(score)
         if decision == "review":
-            reviews.append((left, right, score, dict(evidence)))
+            if _cluster_pair(clusters, left, right) not in apart:
+                reviews.append((left, right, score, dict(evidence)))
             continue
         if clusters.get(left) != clusters.get(right):
             continue  # an auto pair the clustering refused (anti-chaining)
@@ -237,3 +239,22 @@ def _link_evidence(
         for record, (score, partner, evidence) in best.items()
     }
     return {**manual, **links}, reviews
+
+
+def _cluster_pair(clusters: dict[int, int], left: int, right: int) -> tuple[int, int] | None:
+    first, second = clusters.get(left), clusters.get(right)
+    if first is None or second is None:
+        return None
+    return (min(first, second), max(first, second))
+
+
+def _kept_apart(
+    clusters: dict[int, int], cannot_link: list[tuple[int, int]]
+) -> set[tuple[int, int] | None]:
+    """Cluster pairs a person has called two people (a cannot-link between them): their
+    other record pairs are settled by that verdict and leave the review queue."""
+    return {
+        pair
+        for left, right in cannot_link
+        if (pair := _cluster_pair(clusters, left, right)) is not None and pair[0] != pair[1]
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,9 +46,30 @@ def warehouse_totals(session: Session) -> dict[str, int]:
 
 
 def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
-    """Pending review items, highest score first, with both records' keys and customers."""
-    left, right = aliased(SourceRecord), aliased(SourceRecord)
+    """Pending review items, highest score first, one per pair of customers: the
+    strongest record pair between them, and how many pending pairs it stands for.
+
+    One verdict settles the two customers (a must-link joins them, a cannot-link keeps
+    them apart for good), so showing each of their record pairs would only ask again.
+    The pairs are grouped here from one narrow scan; only the items shown are read whole.
+    """
     left_link, right_link = aliased(CustomerLink), aliased(CustomerLink)
+    scan = session.execute(
+        select(MatchReview.id, left_link.customer_id, right_link.customer_id)
+        .outerjoin(left_link, left_link.source_record_id == MatchReview.left_record_id)
+        .outerjoin(right_link, right_link.source_record_id == MatchReview.right_record_id)
+        .where(MatchReview.status == "pending")
+        .order_by(MatchReview.score.desc(), MatchReview.id)
+    )
+    strongest: dict[frozenset[str | None], int] = {}  # in score order: the first is the best
+    counts: Counter[frozenset[str | None]] = Counter()
+    for review_id, left_customer, right_customer in scan:
+        between = frozenset((left_customer, right_customer))
+        strongest.setdefault(between, review_id)
+        counts[between] += 1
+    shown = dict(list(strongest.items())[:limit])
+    pairs_of = {review_id: counts[between] for between, review_id in shown.items()}
+    left, right = aliased(SourceRecord), aliased(SourceRecord)
     rows = session.execute(
         select(
             MatchReview.id,
@@ -64,9 +86,8 @@ def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
         .join(right, right.id == MatchReview.right_record_id)
         .outerjoin(left_link, left_link.source_record_id == left.id)
         .outerjoin(right_link, right_link.source_record_id == right.id)
-        .where(MatchReview.status == "pending")
+        .where(MatchReview.id.in_(list(pairs_of)))
         .order_by(MatchReview.score.desc(), MatchReview.id)
-        .limit(limit)
     )
     return [
         {
@@ -76,6 +97,7 @@ def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
             "right": f"{rs}:{rk}",
             "left_customer": lc,
             "right_customer": rc,
+            "pairs": pairs_of[review_id],
             "evidence": evidence,
         }
         for review_id, score, ls, lk, rs, rk, lc, rc, evidence in rows

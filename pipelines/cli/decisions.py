@@ -91,7 +91,8 @@ def review_list(
     limit: Annotated[int, typer.Option(min=1, help="How many items, highest score first.")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Pending review items: pairs scored between the thresholds, with their evidence."""
+    """Pending review items: per pair of customers, the strongest record pair scored
+    between the thresholds, with its evidence."""
     from warehouse.engine import engine_for, session_factory
     from warehouse.queries import pending_reviews
 
@@ -100,7 +101,7 @@ def review_list(
     if as_json:
         console.print_json(json.dumps(items, default=str))
         return
-    table = Table("id", "score", "left", "right", "left customer", "right customer")
+    table = Table("id", "score", "left", "right", "left customer", "right customer", "pairs")
     for item in items:
         table.add_row(
             str(item["id"]),
@@ -109,9 +110,13 @@ def review_list(
             item["right"],
             item["left_customer"] or "",
             item["right_customer"] or "",
+            str(item["pairs"]),
         )
     console.print(table)
-    console.print(f"{len(items)} pending item(s) shown")
+    console.print(
+        f"{len(items)} pending item(s) shown, one per pair of customers (pairs: the record "
+        "pairs between them; one verdict settles them all)"
+    )
 
 
 def _decide(

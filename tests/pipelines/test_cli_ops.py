@@ -95,6 +95,9 @@ def test_review_merge_and_unmerge(demo: tuple[Path, str]) -> None:
     _, url = demo
     items = json.loads(_ok("review", "list", "--json", "--warehouse", url))
     assert len(items) >= 2, "the generated households and namesakes give review items"
+    between = [frozenset((i["left_customer"], i["right_customer"])) for i in items]
+    assert len(between) == len(set(between)), "one item per pair of customers"
+    assert all(i["pairs"] >= 1 for i in items)
     first = items[0]
     # Another pair of customers: accepting the first merges its two customers, which settles
     # (and removes) every other pending item between those same two.
@@ -102,8 +105,11 @@ def test_review_merge_and_unmerge(demo: tuple[Path, str]) -> None:
     second = next(i for i in items if not {i["left_customer"], i["right_customer"]} & customers)
     _ok("review", "accept", str(first["id"]), "--warehouse", url)
     _ok("review", "reject", str(second["id"]), "--reason", "different people", "--warehouse", url)
-    remaining = {i["id"] for i in json.loads(_ok("review", "list", "--json", "--warehouse", url))}
+    left = json.loads(_ok("review", "list", "--json", "--warehouse", url))
+    remaining = {i["id"] for i in left}
     assert first["id"] not in remaining and second["id"] not in remaining
+    rejected = {second["left_customer"], second["right_customer"]}
+    assert not [i for i in left if {i["left_customer"], i["right_customer"]} == rejected]
     assert "already accepted" in _fails("review", "accept", str(first["id"]), "--warehouse", url)
 
     accepted = json.loads(_ok("explain", first["left_customer"], "--json", "--warehouse", url))
