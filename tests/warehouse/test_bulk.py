@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, Text, cast, insert, select
+from sqlalchemy import Engine, Table, Text, cast, insert, select
 
 from schemas.records import Consent, CustomerRecord, Touchpoint
 from warehouse.bulk import fetch_tuples, insert_rows, update_rows
@@ -104,18 +104,20 @@ def test_bulk_rows_equal_sqlalchemy_rows(warehouse_url: str) -> None:
         assert read[2]._mapping["updated_at"] == read[0]._mapping["updated_at"]
 
 
-def test_fetch_tuples_reads_what_sqlalchemy_reads(warehouse_url: str) -> None:
-    engine = engine_for(warehouse_url)
+def _three_records(engine: Engine, **fields: Any) -> None:
+    """Records 1, 2, 3 bulk loaded in one delivery; `fields` apply to record 2."""
     with session_factory(engine).begin() as session:
         run_id = start_run(session, "landing")
         file_id = session.execute(
             insert(FILES).returning(FILES.c.id), _manifest(run_id)
         ).scalar_one()
-        insert_rows(
-            session,
-            SOURCE_RECORDS,
-            [_record(i, run_id, file_id, has_identity=i != 2) for i in (1, 2, 3)],
-        )
+        rows = [_record(i, run_id, file_id, **(fields if i == 2 else {})) for i in (1, 2, 3)]
+        insert_rows(session, SOURCE_RECORDS, rows)
+
+
+def test_fetch_tuples_reads_what_sqlalchemy_reads(warehouse_url: str) -> None:
+    engine = engine_for(warehouse_url)
+    _three_records(engine, has_identity=False)
     query = (
         select(SOURCE_RECORDS.c.id, SOURCE_RECORDS.c.first_name, cast(SOURCE_RECORDS.c.raw, Text))
         .where(SOURCE_RECORDS.c.has_identity.is_(True), SOURCE_RECORDS.c.source_key != "x")
@@ -129,12 +131,8 @@ def test_fetch_tuples_reads_what_sqlalchemy_reads(warehouse_url: str) -> None:
 
 def test_update_rows_sets_the_given_columns_by_id(warehouse_url: str) -> None:
     engine = engine_for(warehouse_url)
+    _three_records(engine)
     with session_factory(engine).begin() as session:
-        run_id = start_run(session, "landing")
-        file_id = session.execute(
-            insert(FILES).returning(FILES.c.id), _manifest(run_id)
-        ).scalar_one()
-        insert_rows(session, SOURCE_RECORDS, [_record(i, run_id, file_id) for i in (1, 2, 3)])
         changes = {"first_name": "Jörg", "birth_date": None, "raw": {"Vorname": "Jörg"}}
         update_rows(session, SOURCE_RECORDS, [{"id": 1, **changes}, {"id": 3, **changes}])
     with engine.connect() as connection:
