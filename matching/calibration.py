@@ -1,4 +1,4 @@
-"""Calibrate the match model on people's verdicts: reviewed, merged and unmerged pairs.
+"""Calibrate the match model on people's review verdicts (`Constraints.reviewed`).
 
 EM fits m and u without labels. The part of the model it pins down least is the prior
 λ, the intercept of every score: it rests on the match share EM gives the candidates.
@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from matching.scoring import ModelParameters
+from matching.scoring import ModelParameters, match_probability
 from matching.settings import ScoringSettings
 
 LN2 = math.log(2)
@@ -61,7 +61,7 @@ def calibrate(
     if len(totals) < scoring.calibration_min_verdicts:
         return parameters
     logits = totals + parameters.prior_weight
-    predicted = 1.0 / (1.0 + np.exp2(-np.clip(logits, -1000, 1000)))
+    predicted = match_probability(totals, parameters)
     spread = max(float(np.sqrt(np.sum(predicted * (1 - predicted)))), 1e-9)
     z = (float(matched.sum()) - float(predicted.sum())) / spread
     if abs(z) < scoring.calibration_min_z:

@@ -109,10 +109,11 @@ def _phone_kinds(phone: pd.Series, alt: pd.Series) -> list[str | None]:
 
 def _places(out: pd.DataFrame, city: pd.Series) -> None:
     """`phone_place`: where the record's landline lies (main number, else second);
-    `place_key`: the record's city, else that place (see `comparisons.place`)."""
+    `place_key`: the record's city (`city`: stripped text), else that place (see
+    `comparisons.place`)."""
     main, alt = (_per_value(out[c], keys.landline_place).tolist() for c in ("phone", "phone_alt"))
     out["phone_place"] = [m or a for m, a in zip(main, alt, strict=True)]
-    city_place = _per_value(_text(city), keys.place_key).tolist()
+    city_place = _per_value(city, keys.place_key).tolist()
     out["place_key"] = [c or p for c, p in zip(city_place, out["phone_place"], strict=True)]
 
 
@@ -151,8 +152,9 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
     out["street_key"] = _per_value(_text(records["street"]), lambda v: keys.street_key(v) or None)
     out["house_number_key"] = _per_value(_text(records["house_number"]), keys.house_number_key)
     out["postal_code"] = _per_value(_text(records["postal_code"]), lambda v: "".join(v.split()))
-    out["city_key"] = _per_value(_text(records["city"]), lambda v: keys.name_key(v) or None)
-    _places(out, records["city"])
+    city = _text(records["city"])
+    out["city_key"] = _per_value(city, lambda v: keys.name_key(v) or None)
+    _places(out, city)
     out["identifiers"] = _identifiers(records["identifiers"])
     out["identifier_kinds"] = [
         " ".join(sorted({i.split(":", 1)[0] for i in ids} & set(PERSON_NAMESPACES))) or None
@@ -187,9 +189,12 @@ def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:
     out["phone_alt_shared"] = out["phone_alt"].isin(shared_phone).to_numpy()
     ids = out["identifiers"].tolist()
     # Most records carry no shared identifier: their tuple stays as it is.
+    plain = [shared_ids.isdisjoint(v) for v in ids]
     out["identifiers_unique"] = [
-        v if shared_ids.isdisjoint(v) else tuple(i for i in v if i not in shared_ids) for v in ids
+        v if ok else tuple(i for i in v if i not in shared_ids)
+        for v, ok in zip(ids, plain, strict=True)
     ]
     out["identifiers_common"] = [
-        () if shared_ids.isdisjoint(v) else tuple(i for i in v if i in shared_ids) for v in ids
+        () if ok else tuple(i for i in v if i in shared_ids)
+        for v, ok in zip(ids, plain, strict=True)
     ]

@@ -129,8 +129,8 @@ class ScoringSettings(_Frozen):
     # personal email, a mobile, a loyalty card): they are this share of all true pairs
     # (measured 0.69 on the hard demo sets, where 99% of them are true pairs).
     near_certain_recall: float = Field(default=0.7, gt=0, le=1)
-    # People's verdicts (reviews, merges, unmerges) shift the prior (see `calibration`)
-    # once there are this many; the shift's normal prior has this spread in bits.
+    # Review verdicts shift the prior (see `calibration`) once there are this many; the
+    # shift's normal prior has this spread in bits.
     calibration_min_verdicts: int = Field(default=30, ge=1)
     calibration_sd_bits: float = Field(default=2.0, gt=0)
     calibration_min_z: float = Field(default=3.0, ge=0)  # closer to the scores: kept as is

@@ -250,7 +250,7 @@ def _cluster_pair(clusters: dict[int, int], left: int, right: int) -> tuple[int,
 
 def _kept_apart(
     clusters: dict[int, int], cannot_link: list[tuple[int, int]]
-) -> set[tuple[int, int] | None]:
+) -> set[tuple[int, int]]:
     """Cluster pairs a person has called two people (a cannot-link between them): their
     other record pairs are settled by that verdict and leave the review queue."""
     return {

@@ -128,11 +128,16 @@ def delivery_of(landing: Path, file: LandingFile) -> Delivery:
     )
 
 
+def _stamped_unchanged(session: Session, landing: Path, file: LandingFile) -> bool:
+    """Loaded before with the stamp it has now (size and modification time): no read."""
+    return loaded_with_stamp(session, file.path.relative_to(landing).as_posix(), file_stamp(file))
+
+
 def needs_loading(session: Session, landing: Path, file: LandingFile, *, reprocess: bool) -> bool:
     """False for a delivery loaded before (same name, same bytes), unless reprocessing."""
     if reprocess:
         return True
-    if loaded_with_stamp(session, file.path.relative_to(landing).as_posix(), file_stamp(file)):
+    if _stamped_unchanged(session, landing, file):
         return False
     try:
         delivery = delivery_of(landing, file)
@@ -160,7 +165,7 @@ def stage_delivery(
     """
     relative = file.path.relative_to(landing).as_posix()
     started = time.perf_counter()
-    if not reprocess and loaded_with_stamp(session, relative, file_stamp(file)):
+    if not reprocess and _stamped_unchanged(session, landing, file):
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
     try:
         delivery = delivery_of(landing, file)
