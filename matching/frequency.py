@@ -15,14 +15,15 @@ phone or identifier count once (`identity_labels`), which undercounts nobody els
 Namesakes: where both names agree exactly, the product f_first · f_last is a poor guess
 of how many people share the *full* name (a Spanish first name comes with a Spanish
 surname), and the frame itself can count them: same-name records tied by a personal
-value or an address are one identity, and with k identities under a name the chance that
-a same-name record is somebody else is about (k - 1 + α) / identities (`namesake_shares`;
-α = `ScoringSettings.tf_unseen_namesakes`, people with that name the frame cannot tell
-apart). So one identity's name links on its own, `José García` at four addresses hardly
-counts, and the posterior of a name-only pair comes out near 1/k whatever the frame's
-size. The joint u is booked on the last name's weight (its frequency given the first).
-Under one full name, a household's mailbox or phone counts more: another person there
-would be a same-named member of the household.
+value or an address are one identity, identities that both hold a one-person value of one
+kind (two addresses, two personal emails) are two people, and with k people under a name
+the chance that a same-name record is somebody else is about (k - 1 + α) / identities
+(`namesake_shares`; α = `ScoringSettings.tf_unseen_namesakes`, people with that name the
+frame cannot tell apart). So one person's name links on its own, `José García` at four
+addresses hardly counts, and the posterior of a name-only pair comes out near 1/k
+whatever the frame's size. The joint u is booked on the last name's weight (its
+frequency given the first). Under one full name, a household's mailbox or phone counts
+more: another person there would be a same-named member of the household.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.catalog import TF_COLUMNS
+from matching.catalog import PERSON_NAMESPACES, TF_COLUMNS
 from matching.clustering import components
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
 
 Pairs = npt.NDArray[np.int64]
 Labels = npt.NDArray[np.int64]
+PERSON_SET = frozenset(PERSON_NAMESPACES)
 
 
 def identity_labels(features: pd.DataFrame) -> Labels:
@@ -205,14 +207,14 @@ def _tied(features: pd.DataFrame, values: list[pd.Series], keys: pd.Series | Non
 def namesake_shares(
     features: pd.DataFrame, identities: Labels, unseen: float, *, expected: bool = False
 ) -> npt.NDArray[np.float64]:
-    """Per record: (k - 1 + `unseen`) / named identities, k the identities carrying its full
+    """Per record: (k - 1 + `unseen`) / named identities, k the people carrying its full
     name (NaN without both names).
 
     Within a full name, records tied by an identity or a personal value or address are one
-    identity. Only established identities count: an address or two records. A lone call
-    from an unseen number, or a receipt carrying only a card and a name, is no evidence of
-    a second person (it conflicts with nothing), and counting it would make every such
-    record doubt its own name.
+    identity, and k counts the people those identities must be (`_people_per_name`): a
+    receipt carrying only a card and a name beside a shop customer with an email and an
+    address is no evidence of a second person (it conflicts with nothing), and counting it
+    would make every such record doubt its own name; two addresses are two people.
 
     `expected`: the unseen namesakes are at least as many as the names' frequencies
     predict (identities · f_first · f_last, less the ones seen): sparse records of two
@@ -229,10 +231,7 @@ def namesake_shares(
     values = _identity_values(features, with_address=True)
     shared = pd.Series(identities).where(pd.Series(identities).duplicated(keep=False))
     labels = _tied(features, [*values, shared.dropna()], keys=full)
-    records = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
-    address = (features["street_key"].notna() & features["postal_code"].notna()).to_numpy()
-    counted = named & (address | (records >= 2))
-    k = pd.Series(labels[counted]).groupby(full.to_numpy()[counted]).nunique()
+    k = _people_per_name(features, full, labels, named)
     seen = full[named].map((k - 1).clip(lower=0)).fillna(0).to_numpy(dtype=np.float64)
     total = max(len(np.unique(identities[named])), 1)
     if expected:  # the names' frequencies predict more namesakes than the frame shows
@@ -248,3 +247,61 @@ def namesake_shares(
 def _pair_frequency(frequency: npt.NDArray[np.float64], pairs: Pairs) -> npt.NDArray[np.float64]:
     left, right = frequency[pairs[:, 0]], frequency[pairs[:, 1]]
     return np.fmax(left, right)  # fmax: a value missing on one side takes the other's
+
+
+def _one_person_kinds(features: pd.DataFrame) -> list[frozenset[str]]:
+    """Per record, the kinds of one-person value it carries: a personal email, a personal
+    phone, an address, an identifier of a person namespace (`card`, `shop_customer`, ...)."""
+    flags = {
+        "email": features["email"].notna() & ~features["email_shared"].astype(bool),
+        "phone": (features["phone"].notna() & ~features["phone_shared"].astype(bool))
+        | (features["phone_alt"].notna() & ~features["phone_alt_shared"].astype(bool)),
+        "address": features["street_key"].notna() & features["postal_code"].notna(),
+    }
+    names = list(flags)
+    rows = np.column_stack([flags[k].to_numpy(dtype=bool) for k in names])
+    return [
+        frozenset({n for n, f in zip(names, row, strict=True) if f}).union(
+            {i.split(":", 1)[0] for i in ids}.intersection(PERSON_SET) if ids else ()
+        )
+        for row, ids in zip(rows.tolist(), features["identifiers_unique"].tolist(), strict=True)
+    ]
+
+
+def _people_per_name(
+    features: pd.DataFrame, full: pd.Series, labels: Labels, named: npt.NDArray[np.bool_]
+) -> pd.Series:
+    """Per full name, the fewest people its identities can be (`labels`: records tied under
+    the name). Two identities that both carry a one-person value of one kind hold different
+    values (else they would be tied): two personal emails, two addresses, two loyalty
+    cards are two people, as are two birth dates. An identity without such a value (a
+    receipt with a name and a card, beside a shop customer with an email) could be any
+    of them and adds nobody. Counted by greedy colouring of that conflict graph, richest
+    identities first; names are few records each."""
+    kinds = _one_person_kinds(features)
+    births = features["birth_date_key"].tolist()
+    names: list[str] = full.tolist()
+    per_name: dict[str, dict[int, tuple[set[str], set[str]]]] = {}
+    for pos in np.flatnonzero(named).tolist():
+        born = births[pos]
+        if not kinds[pos] and born is None:
+            continue  # conflicts with nobody
+        identity = per_name.setdefault(names[pos], {}).setdefault(int(labels[pos]), (set(), set()))
+        identity[0].update(kinds[pos])
+        if born is not None:
+            identity[1].add(born)
+    counts: dict[str, int] = {}
+    for name, identities in per_name.items():
+        people: list[tuple[set[str], set[str]]] = []
+        for held, born_on in sorted(identities.values(), key=lambda i: -len(i[0])):
+            for person in people:
+                if not (person[0] & held) and not (
+                    person[1] and born_on and person[1].isdisjoint(born_on)
+                ):
+                    person[0].update(held)
+                    person[1].update(born_on)
+                    break
+            else:
+                people.append((set(held), set(born_on)))
+        counts[name] = len(people)
+    return pd.Series(counts, dtype="int64")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,29 @@ def test_namesakes_are_counted_by_identity() -> None:
     assert shares[:5] == pytest.approx([(4 - 1 + 0.1) / identities] * 5)
     assert shares[5:8] == pytest.approx([0.1 / identities] * 3)
     assert np.isnan(shares[8])
+
+
+def test_namesakes_are_the_people_the_identities_must_be() -> None:
+    """Identities under one name that both hold a one-person value of one kind are two
+    people; one without such a value could be either and adds nobody."""
+    out = features(
+        rec(first_name="Petra", last_name="Jung", email="pj@web.de", street="Ring",
+            house_number="1", postal_code="10115"),
+        rec(first_name="Petra", last_name="Jung", identifiers=("card:K-1",)),  # two receipts
+        rec(first_name="Petra", last_name="Jung", identifiers=("card:K-1",)),
+        rec(first_name="Nils", last_name="Ahrens", email="na@web.de"),
+        rec(first_name="Nils", last_name="Ahrens", email="nils.ahrens@gmx.de"),
+        rec(first_name="Nils", last_name="Ahrens", identifiers=("card:K-2",)),
+        rec(first_name="Nils", last_name="Ahrens", identifiers=("card:K-3",)),
+        rec(first_name="Ute", last_name="Brand", birth_date=date(1970, 1, 2)),
+        rec(first_name="Ute", last_name="Brand", birth_date=date(1981, 5, 6)),
+    )  # fmt: skip
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1)
+    identities = 8  # Petra's account, her card; Nils: two mailboxes, two cards; two Utes
+    assert shares[:3] == pytest.approx([0.1 / identities] * 3)  # a card beside an account
+    # Two mailboxes are two people, two cards too; each card could be either mailbox.
+    assert shares[3:7] == pytest.approx([(2 - 1 + 0.1) / identities] * 4)
+    assert shares[7:] == pytest.approx([(2 - 1 + 0.1) / identities] * 2)  # two birth dates
 
 
 def test_a_name_of_one_identity_links_a_name_of_many_does_not() -> None:
