@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
-from sqlalchemy import func, select
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from warehouse.bulk import fetch_tuples
 from warehouse.models import (
     Customer,
     CustomerLink,
@@ -24,6 +28,7 @@ COMPLETENESS_FIELDS: tuple[str, ...] = (
     "first_name", "last_name", "birth_date", "email", "phone", "street", "postal_code", "city",
 )  # fmt: skip
 ROW_OUTCOMES: tuple[str, ...] = ("loaded", "quarantined", "duplicate", "skipped", "suppressed")
+Scores = npt.NDArray[np.float64]
 
 
 @dataclass
@@ -31,8 +36,8 @@ class QualityFigures:
     rows_per_source: dict[str, dict[str, int]] = field(default_factory=dict)
     completeness: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> field
     quarantine_reasons: list[tuple[str, str, int]] = field(default_factory=list)
-    link_scores: list[float] = field(default_factory=list)  # auto links
-    review_scores: list[float] = field(default_factory=list)  # pending review items
+    link_scores: Scores = field(default_factory=lambda: np.empty(0))  # auto links
+    review_scores: Scores = field(default_factory=lambda: np.empty(0))  # pending review items
     cluster_sizes: dict[int, int] = field(default_factory=dict)  # records per customer -> n
     overlap: dict[tuple[str, str], int] = field(default_factory=dict)  # customers sharing both
     customers_per_source: dict[str, int] = field(default_factory=dict)
@@ -46,18 +51,15 @@ def quality_figures(session: Session) -> QualityFigures:
     _rows(session, figures)
     _completeness(session, figures)
     figures.quarantine_reasons = quarantine_reasons(session)
-    figures.link_scores = [
-        float(s or 0.0)
-        for s in session.scalars(
-            select(CustomerLink.score).where(
-                CustomerLink.method == "auto", CustomerLink.score.is_not(None)
-            )
-        )
-    ]
-    figures.review_scores = [
-        float(s)
-        for s in session.scalars(select(MatchReview.score).where(MatchReview.status == "pending"))
-    ]
+    figures.link_scores = _scores(
+        session,
+        select(CustomerLink.score).where(
+            CustomerLink.method == "auto", CustomerLink.score.is_not(None)
+        ),
+    )
+    figures.review_scores = _scores(
+        session, select(MatchReview.score).where(MatchReview.status == "pending")
+    )
     sizes = session.execute(
         select(Customer.record_count, func.count())
         .where(Customer.status == "active")
@@ -114,19 +116,37 @@ def _completeness(session: Session, figures: QualityFigures) -> None:
         }
 
 
+def _scores(session: Session, statement: Select[Any]) -> Scores:
+    """One float column as an array, read through the driver (a million links)."""
+    rows = fetch_tuples(session, statement)
+    return np.fromiter((row[0] for row in rows), dtype=np.float64, count=len(rows))
+
+
 def _overlap(session: Session, figures: QualityFigures) -> None:
-    sources_of: dict[str, set[str]] = defaultdict(set)
-    rows = session.execute(
-        select(CustomerLink.customer_id, SourceRecord.source)
+    """Customers per source and per pair of sources. The database reduces each customer to
+    the set of its sources (a bit per source, summed once each), so only the few distinct
+    sets come back, not a row per link."""
+    sources = sorted(session.scalars(select(SourceRecord.source).distinct()))
+    if not sources:
+        return
+    bit = case({source: 1 << i for i, source in enumerate(sources)}, value=SourceRecord.source)
+    per_customer = (
+        select(func.sum(bit.distinct()).label("sources"))
+        .select_from(CustomerLink)
         .join(SourceRecord, SourceRecord.id == CustomerLink.source_record_id)
-        .distinct()
+        .group_by(CustomerLink.customer_id)
+        .subquery()
     )
-    for customer_id, source in rows:
-        sources_of[customer_id].add(source)
+    sets = session.execute(
+        select(per_customer.c.sources, func.count()).group_by(per_customer.c.sources)
+    )
     pairs: Counter[tuple[str, str]] = Counter()
     singles: Counter[str] = Counter()
-    for sources in sources_of.values():
-        singles.update(sources)
-        pairs.update(combinations(sorted(sources), 2))
+    for mask, customers in sets:
+        held = [source for i, source in enumerate(sources) if int(mask) >> i & 1]
+        for source in held:
+            singles[source] += int(customers)
+        for pair in combinations(held, 2):
+            pairs[pair] += int(customers)
     figures.overlap = dict(sorted(pairs.items()))
     figures.customers_per_source = dict(sorted(singles.items()))

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tests.warehouse.helpers import delivery, lineage, parsed, record
+from warehouse.engine import engine_for, session_factory
+from warehouse.publish import LinkEvidence, identity_frame, publish_partition
+from warehouse.quality import quality_figures
+from warehouse.runs import start_run
+from warehouse.staging import FileStager
+
+
+def _consolidate(url: str) -> None:
+    """Shop customers 1-3 and newsletter members 1-2: customer A holds shop 1 and member 1,
+    customer B shop 2, shop 3 and member 2."""
+    shop = delivery()
+    newsletter = replace(
+        delivery("newsletter_2024-05-01.csv", "b" * 64),
+        file_kind="newsletter",
+        record_kind="newsletter_member",
+    )
+    with session_factory(engine_for(url)).begin() as session:
+        run_id = start_run(session, "landing")
+        for kind, keys in ((shop, "123"), (newsletter, "12")):
+            stager = FileStager(session, run_id, kind)
+            for line, key in enumerate(keys, start=2):
+                rec = record(kind.record_kind, key, last_name="Weiß", email=f"{key}@web.de")
+                stager.loaded(parsed(rec), lineage(line, id=key))
+            stager.finish()
+        frame = identity_frame(session)
+        ids = {f"{s}:{k}": int(i) for i, s, k in frame[["source", "source_key"]].itertuples()}
+        customer_of = {
+            "shop_customer:1": 0, "newsletter_member:1": 0,
+            "shop_customer:2": 1, "shop_customer:3": 1, "newsletter_member:2": 1,
+        }  # fmt: skip
+        clusters = {ids[key]: label for key, label in customer_of.items()}
+        links = {ids["shop_customer:2"]: LinkEvidence("auto", 0.97, {})}
+        reviews = [(ids["shop_customer:1"], ids["shop_customer:2"], 0.5, {})]
+        publish_partition(session, run_id, frame, clusters, links, reviews)
+
+
+def test_figures_count_customers_per_source_and_per_pair_of_sources(warehouse_url: str) -> None:
+    _consolidate(warehouse_url)
+    with session_factory(engine_for(warehouse_url))() as session:
+        figures = quality_figures(session)
+    assert figures.customers == 2 and figures.cluster_sizes == {2: 1, 3: 1}
+    assert figures.customers_per_source == {"newsletter_member": 2, "shop_customer": 2}
+    assert figures.overlap == {("newsletter_member", "shop_customer"): 2}
+    assert figures.link_scores.tolist() == pytest.approx([0.97])
+    assert figures.review_scores.tolist() == pytest.approx([0.5])
+    assert figures.completeness["shop_customer"]["last_name"] == 1.0
+    assert figures.completeness["shop_customer"]["birth_date"] == 0.0
+
+
+def test_an_empty_warehouse_has_empty_figures(warehouse_url: str) -> None:
+    with session_factory(engine_for(warehouse_url))() as session:
+        figures = quality_figures(session)
+    assert figures.customers == 0 and figures.overlap == {} and figures.customers_per_source == {}
+    assert isinstance(figures.link_scores, np.ndarray) and len(figures.review_scores) == 0
