@@ -249,23 +249,29 @@ def _pair_frequency(frequency: npt.NDArray[np.float64], pairs: Pairs) -> npt.NDA
     return np.fmax(left, right)  # fmax: a value missing on one side takes the other's
 
 
-def _one_person_kinds(features: pd.DataFrame) -> list[frozenset[str]]:
-    """Per record, the kinds of one-person value it carries: a personal email, a personal
-    phone, an address, an identifier of a person namespace (`card`, `shop_customer`, ...)."""
+# A bit per kind of one-person value: a personal email, a personal phone, an address, an
+# identifier of a person namespace (two of one kind under one name are two people).
+KIND_BITS: dict[str, int] = {
+    kind: 1 << bit for bit, kind in enumerate(("email", "phone", "address", *PERSON_NAMESPACES))
+}
+
+
+def _one_person_kinds(features: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """Per record, the `KIND_BITS` of the one-person values it carries."""
     flags = {
         "email": features["email"].notna() & ~features["email_shared"].astype(bool),
         "phone": (features["phone"].notna() & ~features["phone_shared"].astype(bool))
         | (features["phone_alt"].notna() & ~features["phone_alt_shared"].astype(bool)),
         "address": features["street_key"].notna() & features["postal_code"].notna(),
     }
-    names = list(flags)
-    rows = np.column_stack([flags[k].to_numpy(dtype=bool) for k in names])
-    return [
-        frozenset({n for n, f in zip(names, row, strict=True) if f}).union(
-            {i.split(":", 1)[0] for i in ids}.intersection(PERSON_SET) if ids else ()
-        )
-        for row, ids in zip(rows.tolist(), features["identifiers_unique"].tolist(), strict=True)
-    ]
+    bits = np.zeros(len(features), dtype=np.int64)
+    for kind, flag in flags.items():
+        bits |= np.where(flag.to_numpy(dtype=bool), KIND_BITS[kind], 0)
+    namespaces = [
+        sum({KIND_BITS.get(i.partition(":")[0], 0) for i in ids}) if ids else 0
+        for ids in features["identifiers_unique"].tolist()
+    ]  # distinct bits: their sum is their union
+    return bits | np.asarray(namespaces, dtype=np.int64)
 
 
 def _people_per_name(
@@ -277,31 +283,49 @@ def _people_per_name(
     cards are two people, as are two birth dates. An identity without such a value (a
     receipt with a name and a card, beside a shop customer with an email) could be any
     of them and adds nobody. Counted by greedy colouring of that conflict graph, richest
-    identities first; names are few records each."""
-    kinds = _one_person_kinds(features)
-    births = features["birth_date_key"].tolist()
-    names: list[str] = full.tolist()
-    per_name: dict[str, dict[int, tuple[set[str], set[str]]]] = {}
-    for pos in np.flatnonzero(named).tolist():
-        born = births[pos]
-        if not kinds[pos] and born is None:
-            continue  # conflicts with nobody
-        identity = per_name.setdefault(names[pos], {}).setdefault(int(labels[pos]), (set(), set()))
-        identity[0].update(kinds[pos])
-        if born is not None:
-            identity[1].add(born)
-    counts: dict[str, int] = {}
-    for name, identities in per_name.items():
-        people: list[tuple[set[str], set[str]]] = []
-        for held, born_on in sorted(identities.values(), key=lambda i: -len(i[0])):
-            for person in people:
-                if not (person[0] & held) and not (
-                    person[1] and born_on and person[1].isdisjoint(born_on)
-                ):
-                    person[0].update(held)
-                    person[1].update(born_on)
-                    break
-            else:
-                people.append((set(held), set(born_on)))
-        counts[name] = len(people)
+    identities first, for the names with two such identities or more."""
+    frame = pd.DataFrame(
+        {
+            "name": full.to_numpy(),
+            "identity": labels,
+            "kinds": _one_person_kinds(features),
+            "born": features["birth_date_key"].to_numpy(),
+        }
+    )[named]
+    frame = frame[(frame["kinds"] != 0) | frame["born"].notna()]  # the rest conflict with nobody
+    identities = frame[["name", "identity"]].drop_duplicates()
+    per_name = identities.groupby("name").size()
+    counts = dict.fromkeys(per_name.index[per_name == 1].tolist(), 1)
+    several = frame[frame["name"].isin(per_name.index[per_name >= 2])]
+    keys = ["name", "identity"]
+    bits = pd.DataFrame({bit: (several["kinds"] & bit) > 0 for bit in KIND_BITS.values()})
+    held = bits.groupby([several[k] for k in keys], sort=False).max()
+    kinds = np.zeros(len(held), dtype=np.int64)
+    for bit in KIND_BITS.values():
+        kinds |= np.where(held[bit].to_numpy(), bit, 0)
+    dated = several.dropna(subset=["born"])
+    births = dated.groupby(keys)["born"].agg(frozenset).to_dict()
+    by_name: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    for (name, identity), held_kinds in zip(held.index.tolist(), kinds.tolist(), strict=True):
+        born = births.get((name, identity), frozenset())
+        by_name.setdefault(name, []).append((held_kinds, born))
+    counts.update({name: _colours(members) for name, members in by_name.items()})
     return pd.Series(counts, dtype="int64")
+
+
+def _colours(identities: list[tuple[int, frozenset[str]]]) -> int:
+    """How many people a greedy colouring needs: kind bits held by both, or birth dates
+    with none in common, keep two identities apart."""
+    if len(identities) == 2:  # most names: one or two people
+        (one, born_one), (other, born_other) = identities
+        apart = (one & other) or (born_one and born_other and born_one.isdisjoint(born_other))
+        return 2 if apart else 1
+    people: list[tuple[int, frozenset[str]]] = []
+    for kinds, born in sorted(identities, key=lambda i: -i[0].bit_count()):
+        for index, (taken, dates) in enumerate(people):
+            if not (taken & kinds) and not (dates and born and dates.isdisjoint(born)):
+                people[index] = (taken | kinds, dates | born)
+                break
+        else:
+            people.append((kinds, born))
+    return len(people)
