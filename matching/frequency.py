@@ -34,14 +34,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.catalog import PERSON_NAMESPACES, TF_COLUMNS
+from matching.catalog import TF_COLUMNS
 from matching.clustering import components
+from matching.person_values import KIND_BITS, one_person_kinds
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
 
 Pairs = npt.NDArray[np.int64]
 Labels = npt.NDArray[np.int64]
-PERSON_SET = frozenset(PERSON_NAMESPACES)
 
 
 def identity_labels(features: pd.DataFrame) -> Labels:
@@ -249,31 +249,6 @@ def _pair_frequency(frequency: npt.NDArray[np.float64], pairs: Pairs) -> npt.NDA
     return np.fmax(left, right)  # fmax: a value missing on one side takes the other's
 
 
-# A bit per kind of one-person value: a personal email, a personal phone, an address, an
-# identifier of a person namespace (two of one kind under one name are two people).
-KIND_BITS: dict[str, int] = {
-    kind: 1 << bit for bit, kind in enumerate(("email", "phone", "address", *PERSON_NAMESPACES))
-}
-
-
-def _one_person_kinds(features: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """Per record, the `KIND_BITS` of the one-person values it carries."""
-    flags = {
-        "email": features["email"].notna() & ~features["email_shared"].astype(bool),
-        "phone": (features["phone"].notna() & ~features["phone_shared"].astype(bool))
-        | (features["phone_alt"].notna() & ~features["phone_alt_shared"].astype(bool)),
-        "address": features["street_key"].notna() & features["postal_code"].notna(),
-    }
-    bits = np.zeros(len(features), dtype=np.int64)
-    for kind, flag in flags.items():
-        bits |= np.where(flag.to_numpy(dtype=bool), KIND_BITS[kind], 0)
-    namespaces = [
-        sum({KIND_BITS.get(i.partition(":")[0], 0) for i in ids}) if ids else 0
-        for ids in features["identifiers_unique"].tolist()
-    ]  # distinct bits: their sum is their union
-    return bits | np.asarray(namespaces, dtype=np.int64)
-
-
 def _people_per_name(
     features: pd.DataFrame, full: pd.Series, labels: Labels, named: npt.NDArray[np.bool_]
 ) -> pd.Series:
@@ -288,7 +263,7 @@ def _people_per_name(
         {
             "name": full.to_numpy(),
             "identity": labels,
-            "kinds": _one_person_kinds(features),
+            "kinds": one_person_kinds(features),
             "born": features["birth_date_key"].to_numpy(),
         }
     )[named]

@@ -34,6 +34,7 @@ from matching.linker import (
     cluster_positions,
     score_pairs,
 )
+from matching.person_values import one_person_kinds
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
 
@@ -52,6 +53,7 @@ class RelinkResult:
     pairs_per_rule: dict[str, int]
     changed: int
     timings: dict[str, float] = field(default_factory=dict)
+    kinds: pd.Series | None = None  # record id -> its one-person kinds (`person_values`)
 
 
 def relink(
@@ -128,6 +130,7 @@ def relink(
         pairs_per_rule=per_rule,
         changed=changed_count,
         timings=timings,
+        kinds=pd.Series(one_person_kinds(features), index=pd.Index(ids, name="record_id")),
     )
 
 

@@ -25,6 +25,7 @@ from matching.comparisons import compare_pairs
 from matching.features import build_features
 from matching.frequency import adjust_weights
 from matching.keys import Nicknames, load_nicknames
+from matching.person_values import one_person_kinds
 from matching.scoring import (
     ModelParameters,
     evidence,
@@ -53,6 +54,7 @@ class LinkResult:
     pairs_per_rule: dict[str, int]
     parameters: ModelParameters | None = None  # the fitted m/u/prior, for reports and tuning
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    kinds: pd.Series | None = None  # record id -> its one-person kinds (`person_values`)
 
 
 def _check(records: pd.DataFrame) -> None:
@@ -178,6 +180,7 @@ def link_records(
         pairs_per_rule=per_rule,
         parameters=parameters,
         timings=timings,
+        kinds=pd.Series(one_person_kinds(features), index=pd.Index(ids, name="record_id")),
     )
 
 

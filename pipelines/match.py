@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
+from matching.person_values import kept_apart
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
 from warehouse.decisions import Constraints, load_constraints
@@ -27,9 +28,13 @@ from warehouse.match_runs import (
     latest_match_run,
     record_match_run,
 )
-from warehouse.publish import LinkEvidence, PublishSummary, identity_frame, publish_partition
-
-Review = tuple[int, int, float, dict[str, Any]]
+from warehouse.publish import (
+    LinkEvidence,
+    PublishSummary,
+    ReviewPair,
+    identity_frame,
+    publish_partition,
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def match_and_publish(
             verdicts=constraints.reviewed,
         )
         clusters = _as_dict(result.clusters)
-        links, reviews = _link_evidence(records, result.pairs, clusters, constraints)
+        links, reviews = _link_evidence(records, result.pairs, clusters, constraints, result.kinds)
         summary = publish_partition(
             session,
             run_id,
@@ -182,7 +187,7 @@ def _incremental(
     offset = len(customer_ids)
     clusters.update({record: offset + label for record, label in _as_dict(result.clusters).items()})
     region = set(result.clusters.index.tolist())
-    links, reviews = _link_evidence(records, result.pairs, clusters, constraints)
+    links, reviews = _link_evidence(records, result.pairs, clusters, constraints, result.kinds)
     summary = publish_partition(
         session, run_id, records, clusters, links, reviews, policy, relinked=region
     )
@@ -205,8 +210,11 @@ def _link_evidence(
     pairs: pd.DataFrame,
     clusters: dict[int, int],
     constraints: Constraints,
-) -> tuple[dict[int, LinkEvidence], list[Review]]:
-    """Each clustered record's strongest pair inside its cluster, and the review-band pairs.
+    kinds: pd.Series | None = None,
+) -> tuple[dict[int, LinkEvidence], list[ReviewPair]]:
+    """Each clustered record's strongest pair inside its cluster, and the review-band pairs
+    with the kinds of one-person value both their customers hold (`kinds`: record id ->
+    kind bits, see `matching.person_values`).
 
     A record held in its cluster only by a person's decision is linked as `manual`.
     """
@@ -217,15 +225,15 @@ def _link_evidence(
             for record, partner in ((left, right), (right, left)):
                 manual.setdefault(record, LinkEvidence("manual", None, {"partner": keys[partner]}))
     best: dict[int, tuple[float, int, dict[str, Any]]] = {}
-    reviews: list[Review] = []
-    apart = _kept_apart(clusters, constraints.cannot_link)
+    reviews: list[ReviewPair] = []
+    rejected = _kept_apart(clusters, constraints.cannot_link)
     for left, right, score, decision, evidence in pairs[
         ["left", "right", "score", "decision", "evidence"]
     ].itertuples(index=False):
         left, right, score = int(left), int(right), float(score)
         if decision == "review":
-            if _cluster_pair(clusters, left, right) not in apart:
-                reviews.append((left, right, score, dict(evidence)))
+            if _cluster_pair(clusters, left, right) not in rejected:
+                reviews.append(ReviewPair(left, right, score, dict(evidence)))
             continue
         if clusters.get(left) != clusters.get(right):
             continue  # an auto pair the clustering refused (anti-chaining)
@@ -238,6 +246,10 @@ def _link_evidence(
         )
         for record, (score, partner, evidence) in best.items()
     }
+    if kinds is not None and reviews:
+        held = dict(zip(kinds.index.tolist(), kinds.tolist(), strict=True))
+        both = kept_apart(clusters, held, [(r.left, r.right) for r in reviews])
+        reviews = [r._replace(apart=tuple(k)) for r, k in zip(reviews, both, strict=True)]
     return {**manual, **links}, reviews
 
 

@@ -219,6 +219,9 @@ class MatchReview(Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    # Kinds of one-person value both customers hold, comma-separated (`email,address`):
+    # two people more often than not, so the queue shows these items last.
+    apart: Mapped[str | None] = mapped_column(String(120), default=None)
 
 
 class MatchDecision(Base):

@@ -11,14 +11,14 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import Row, Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from warehouse.batches import batches, rows_with
-from warehouse.bulk import fetch_tuples
+from warehouse.bulk import fetch_tuples, update_rows
 from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
 from warehouse.models import Base, Customer, CustomerLink, MatchReview, SourceRecord
@@ -58,6 +58,17 @@ class LinkEvidence:
     method: str  # auto / review / manual / single
     score: float | None
     evidence: dict[str, Any]
+
+
+class ReviewPair(NamedTuple):
+    """A record pair between the thresholds; `apart`: the kinds of one-person value both
+    customers hold (`matching.person_values`)."""
+
+    left: int
+    right: int
+    score: float
+    evidence: dict[str, Any]
+    apart: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ def publish_partition(
     records: pd.DataFrame,
     clusters: Mapping[int, int],
     links: Mapping[int, LinkEvidence],
-    reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
+    reviews: Sequence[ReviewPair | tuple[int, int, float, dict[str, Any]]],
     policy: SurvivorshipPolicy | None = None,
     *,
     rebuild_golden: bool = False,
@@ -316,22 +327,28 @@ def _write_links(
 def _write_reviews(
     session: Session,
     run_id: int,
-    reviews: Sequence[tuple[int, int, float, dict[str, Any]]],
+    reviews: Sequence[ReviewPair | tuple[int, int, float, dict[str, Any]]],
     clusters: Mapping[int, int],
     relinked: Collection[int] | None = None,
 ) -> int:
     """Replace the pending review pairs by `reviews` (those split across clusters); with
     `relinked`, only pending pairs touching those records: the others were not re-scored
     and stay as they are. Returns the number of review pairs written or kept."""
-    wanted = {
-        (left, right): (score, evidence)
-        for left, right, score, evidence in reviews
-        if clusters.get(left) != clusters.get(right)
-    }
+    wanted: dict[tuple[int, int], ReviewPair] = {}
+    for review in reviews:
+        item = ReviewPair(*review)
+        if clusters.get(item.left) != clusters.get(item.right):
+            wanted[(item.left, item.right)] = item
     pending = _pending_reviews(session, relinked)
-    stale = [review_id for key, review_id in pending.items() if key not in wanted]
+    stale = [review_id for key, (review_id, _) in pending.items() if key not in wanted]
     for batch in batches(stale):
         session.execute(delete(MatchReview).where(MatchReview.id.in_(batch)))
+    moved = [  # kept items whose customers changed what they hold
+        {"id": review_id, "apart": _apart(wanted[key])}
+        for key, (review_id, apart) in pending.items()
+        if key in wanted and apart != _apart(wanted[key])
+    ]
+    update_rows(session, Base.metadata.tables["match_review"], moved)
     decided = {
         (left, right)
         for left, right in session.execute(
@@ -344,12 +361,13 @@ def _write_reviews(
         {
             "left_record_id": left,
             "right_record_id": right,
-            "score": score,
-            "evidence": evidence,
+            "score": item.score,
+            "evidence": item.evidence,
             "status": "pending",
             "run_id": run_id,
+            "apart": _apart(item),
         }
-        for (left, right), (score, evidence) in sorted(wanted.items())
+        for (left, right), item in sorted(wanted.items())
         if (left, right) not in pending and (left, right) not in decided
     ]
     if new:
@@ -362,18 +380,23 @@ def _write_reviews(
     return int(untouched or 0)
 
 
+def _apart(item: ReviewPair) -> str | None:
+    return ",".join(item.apart) or None
+
+
 def _pending_reviews(
     session: Session, touching: Collection[int] | None
-) -> dict[tuple[int, int], int]:
-    """(left, right) -> id of the pending review pairs, all or those touching `touching`."""
-    query = select(MatchReview.left_record_id, MatchReview.right_record_id, MatchReview.id).where(
-        MatchReview.status == "pending"
-    )
+) -> dict[tuple[int, int], tuple[int, str | None]]:
+    """(left, right) -> (id, apart) of the pending review pairs, all or those touching
+    `touching`."""
+    query = select(
+        MatchReview.left_record_id, MatchReview.right_record_id, MatchReview.id, MatchReview.apart
+    ).where(MatchReview.status == "pending")
     if touching is None:
-        return {(left, right): rid for left, right, rid in session.execute(query)}
-    found: dict[tuple[int, int], int] = {}
+        return {(left, right): (rid, apart) for left, right, rid, apart in session.execute(query)}
+    found: dict[tuple[int, int], tuple[int, str | None]] = {}
     for batch in batches(sorted(touching)):
         for side in (MatchReview.left_record_id, MatchReview.right_record_id):
-            for left, right, rid in session.execute(query.where(side.in_(batch))):
-                found[(left, right)] = rid
+            for left, right, rid, apart in session.execute(query.where(side.in_(batch))):
+                found[(left, right)] = (rid, apart)
     return found

@@ -45,9 +45,15 @@ def warehouse_totals(session: Session) -> dict[str, int]:
     }
 
 
+_QUEUE_ORDER = (MatchReview.apart.is_not(None), MatchReview.score.desc(), MatchReview.id)
+
+
 def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
-    """Pending review items, highest score first, one per pair of customers: the
-    strongest record pair between them, and how many pending pairs it stands for.
+    """Pending review items, one per pair of customers: the strongest record pair between
+    them, and how many pending pairs it stands for. Highest score first, except that items
+    whose customers both hold a one-person value of one kind (`apart`: two emails, two
+    addresses) come last: measured on the hard demo sets, 11-14% of those were one
+    person, against 46-54% of the others.
 
     One verdict settles the two customers (a must-link joins them, a cannot-link keeps
     them apart for good), so showing each of their record pairs would only ask again.
@@ -59,7 +65,7 @@ def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
         .outerjoin(left_link, left_link.source_record_id == MatchReview.left_record_id)
         .outerjoin(right_link, right_link.source_record_id == MatchReview.right_record_id)
         .where(MatchReview.status == "pending")
-        .order_by(MatchReview.score.desc(), MatchReview.id)
+        .order_by(*_QUEUE_ORDER)
     )
     strongest: dict[frozenset[str | None], int] = {}  # in score order: the first is the best
     counts: Counter[frozenset[str | None]] = Counter()
@@ -81,13 +87,14 @@ def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
             left_link.customer_id,
             right_link.customer_id,
             MatchReview.evidence,
+            MatchReview.apart,
         )
         .join(left, left.id == MatchReview.left_record_id)
         .join(right, right.id == MatchReview.right_record_id)
         .outerjoin(left_link, left_link.source_record_id == left.id)
         .outerjoin(right_link, right_link.source_record_id == right.id)
         .where(MatchReview.id.in_(list(pairs_of)))
-        .order_by(MatchReview.score.desc(), MatchReview.id)
+        .order_by(*_QUEUE_ORDER)
     )
     return [
         {
@@ -98,9 +105,10 @@ def pending_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
             "left_customer": lc,
             "right_customer": rc,
             "pairs": pairs_of[review_id],
+            "apart": apart.split(",") if apart else [],
             "evidence": evidence,
         }
-        for review_id, score, ls, lk, rs, rk, lc, rc, evidence in rows
+        for review_id, score, ls, lk, rs, rk, lc, rc, evidence, apart in rows
     ]
 
 

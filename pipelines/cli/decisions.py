@@ -88,11 +88,15 @@ def unmerge(
 @review_app.command("list")
 def review_list(
     warehouse: WarehouseOption = None,
-    limit: Annotated[int, typer.Option(min=1, help="How many items, highest score first.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, help="How many items, highest score first (both-hold last).")
+    ] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Pending review items: per pair of customers, the strongest record pair scored
-    between the thresholds, with its evidence."""
+    between the thresholds, with its evidence. Items whose customers both hold a one-person
+    value of one kind (`both hold`: two emails, two addresses) are mostly two people and
+    come last."""
     from warehouse.engine import engine_for, session_factory
     from warehouse.queries import pending_reviews
 
@@ -101,7 +105,9 @@ def review_list(
     if as_json:
         console.print_json(json.dumps(items, default=str))
         return
-    table = Table("id", "score", "left", "right", "left customer", "right customer", "pairs")
+    table = Table(
+        "id", "score", "left", "right", "left customer", "right customer", "pairs", "both hold"
+    )
     for item in items:
         table.add_row(
             str(item["id"]),
@@ -111,11 +117,13 @@ def review_list(
             item["left_customer"] or "",
             item["right_customer"] or "",
             str(item["pairs"]),
+            ", ".join(item["apart"]),
         )
     console.print(table)
     console.print(
         f"{len(items)} pending item(s) shown, one per pair of customers (pairs: the record "
-        "pairs between them; one verdict settles them all)"
+        "pairs between them; one verdict settles them all; both hold: kinds of one-person "
+        "value each customer has, mostly two people)"
     )
 
 

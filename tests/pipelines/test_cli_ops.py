@@ -98,6 +98,8 @@ def test_review_merge_and_unmerge(demo: tuple[Path, str]) -> None:
     between = [frozenset((i["left_customer"], i["right_customer"])) for i in items]
     assert len(between) == len(set(between)), "one item per pair of customers"
     assert all(i["pairs"] >= 1 for i in items)
+    held = [bool(i["apart"]) for i in items]  # both customers hold a kind: listed last
+    assert held == sorted(held) and any(held)
     first = items[0]
     # Another pair of customers: accepting the first merges its two customers, which settles
     # (and removes) every other pending item between those same two.
