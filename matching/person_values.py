@@ -4,7 +4,7 @@ address, an identifier of a person namespace (a loyalty card, a shop account, ..
 Two identities (or customers) that both hold a value of one kind, none of it shared,
 are most often two people: an identity is the set of records tied by such values, so
 two of them holding one kind hold different ones. Namesake counting (`frequency`) and
-the review queue's order (`kept_apart`) read this. A kind is one bit; a record's kinds
+the review queue's order (`held_by_both`) read this. A kind is one bit; a record's kinds
 are their union.
 """
 
@@ -46,7 +46,7 @@ def kind_names(bits: int) -> list[str]:
     return [kind for kind in KINDS if bits & KIND_BITS[kind]]
 
 
-def kept_apart(
+def held_by_both(
     clusters: dict[int, int], kinds: dict[int, int], pairs: list[tuple[int, int]]
 ) -> list[list[str]]:
     """Per record pair, the kinds that both records' clusters hold (record id -> cluster

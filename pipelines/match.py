@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
-from matching.person_values import kept_apart
+from matching.person_values import held_by_both
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
 from warehouse.decisions import Constraints, load_constraints
@@ -248,7 +248,7 @@ def _link_evidence(
     }
     if kinds is not None and reviews:
         held = dict(zip(kinds.index.tolist(), kinds.tolist(), strict=True))
-        both = kept_apart(clusters, held, [(r.left, r.right) for r in reviews])
+        both = held_by_both(clusters, held, [(r.left, r.right) for r in reviews])
         reviews = [r._replace(apart=tuple(k)) for r, k in zip(reviews, both, strict=True)]
     return {**manual, **links}, reviews
 
