@@ -189,7 +189,7 @@ def _incremental(
     region = set(result.clusters.index.tolist())
     links, reviews = _link_evidence(records, result.pairs, clusters, constraints, result.kinds)
     summary = publish_partition(
-        session, run_id, records, clusters, links, reviews, policy, relinked=region
+        session, run_id, records, clusters, links, reviews, policy, relinked=region, previous=linked
     )
     summary = replace(summary, timings={**result.timings, **summary.timings})
     return summary, result.pairs_per_rule, len(region)

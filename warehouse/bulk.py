@@ -33,7 +33,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     _executemany(connection, insert(table), table, keys, rows, columns=keys)
 
 
-def fetch_tuples(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
+def fetch_tuples(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """All rows of a query as the driver returns them (plain tuples, no result processing:
     select columns that need none, e.g. cast to text). At a million rows SQLAlchemy's
     Row objects cost almost as much as the database's read."""

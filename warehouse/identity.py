@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from warehouse.bulk import fetch_tuples
 from warehouse.models import Customer, CustomerLink, IdentityEvent
 
 ID_PREFIX = "KS"
@@ -101,8 +102,9 @@ def next_customer_number(session: Session) -> int:
 
 
 def previous_links(session: Session) -> dict[int, str]:
-    rows = session.execute(select(CustomerLink.source_record_id, CustomerLink.customer_id))
-    return {record_id: customer_id for record_id, customer_id in rows}
+    """Record id -> customer id of every link, read through the driver (a row per record)."""
+    columns = (CustomerLink.source_record_id, CustomerLink.customer_id)
+    return dict(fetch_tuples(session, select(*columns)))
 
 
 def write_events(session: Session, run_id: int, plan: IdentityPlan) -> None:

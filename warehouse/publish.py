@@ -141,15 +141,18 @@ def publish_partition(
     *,
     rebuild_golden: bool = False,
     relinked: Collection[int] | None = None,
+    previous: Mapping[int, str] | None = None,
 ) -> PublishSummary:
     """Apply clusters (record id -> label) to the warehouse in the caller's transaction.
 
     `rebuild_golden` recomputes every golden record (after a change of survivorship rules);
     otherwise only customers whose records or members changed are rebuilt. `relinked`
     (an incremental match's region) limits the link rows written to those records: the
-    others keep their stored link and evidence.
+    others keep their stored link and evidence. `previous`: the links as stored, when the
+    caller has read them already.
     """
-    previous = previous_links(session)
+    if previous is None:
+        previous = previous_links(session)
     order = {
         int(rid): (str(src), str(key))
         for rid, src, key in records[["source", "source_key"]].itertuples()
