@@ -6,12 +6,13 @@ import logging
 import time
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from connectors.base import LandingFile, RawRow
+from connectors.base import FileFacts, LandingFile, RawRow
 from connectors.landing import file_facts, file_stamp, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
 from schemas.parse import parse_row
@@ -112,10 +113,14 @@ def parse_delivery(file: LandingFile, *, chunksize: int = 10_000) -> ParsedDeliv
         return ParsedDelivery([], exc.reason)
 
 
-def delivery_of(landing: Path, file: LandingFile) -> Delivery:
-    """The manifest facts of a delivery; raises SourceFormatError for undecodable bytes."""
+def delivery_of(landing: Path, file: LandingFile, *, fresh: bool = False) -> Delivery:
+    """The manifest facts of a delivery; raises SourceFormatError for undecodable bytes.
+
+    The SHA-256 and encoding take a whole read, so they are kept per stamp: deciding
+    whether a new delivery needs loading and then staging it read it once. `fresh` reads
+    again whatever the stamp (a backfill)."""
     stamp = file_stamp(file)  # before the read: a file rewritten meanwhile is read next time
-    facts = file_facts(file)
+    facts = file_facts(file) if fresh else _facts_per_stamp(file, stamp)
     return Delivery(
         path=file.path.relative_to(landing).as_posix(),
         sha256=facts.sha256,
@@ -126,6 +131,12 @@ def delivery_of(landing: Path, file: LandingFile) -> Delivery:
         size_bytes=facts.size_bytes,
         stamp=stamp,
     )
+
+
+@lru_cache(maxsize=1024)
+def _facts_per_stamp(file: LandingFile, stamp: str) -> FileFacts:
+    """`file_facts` of a delivery as it was at `stamp` (the key: a rewrite changes it)."""
+    return file_facts(file)
 
 
 def _stamped_unchanged(session: Session, landing: Path, file: LandingFile) -> bool:
@@ -168,7 +179,7 @@ def stage_delivery(
     if not reprocess and _stamped_unchanged(session, landing, file):
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
     try:
-        delivery = delivery_of(landing, file)
+        delivery = delivery_of(landing, file, fresh=reprocess)
     except SourceFormatError as exc:
         return _reject(session, run_id, relative, file, None, exc.reason)
     facts_seconds = time.perf_counter() - started  # its SHA-256 and encoding: one whole read

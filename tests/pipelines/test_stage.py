@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import pipelines.stage as stage_module
+from connectors.base import FileFacts, LandingFile
 from connectors.landing import discover, file_stamp
 from pipelines.stage import StageOutcome, needs_loading, stage_delivery
 from tests.conftest import SAMPLES
@@ -98,3 +100,25 @@ def test_a_folder_delivery_is_stamped_by_every_member(landing: Path) -> None:
     facts = member.stat()
     os.utime(member, ns=(facts.st_atime_ns, facts.st_mtime_ns + 10**9))
     assert file_stamp(folder) != before
+
+
+def test_a_new_delivery_is_hashed_once_for_the_check_and_the_load(
+    warehouse_url: str, landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`needs_loading` hashes a new delivery; staging it right after uses that hash, while
+    a backfill (`reprocess`) hashes it again."""
+    hashed: list[str] = []
+    real = stage_module.file_facts
+
+    def counting(file: LandingFile) -> FileFacts:
+        hashed.append(file.path.name)
+        return real(file)
+
+    monkeypatch.setattr(stage_module, "file_facts", counting)
+    (file,) = [f for f in discover(landing).files if f.path.name == SHOP]
+    with session_factory(engine_for(warehouse_url))() as session:
+        assert needs_loading(session, landing, file, reprocess=False)
+    assert _stage(warehouse_url, landing, SHOP).status == "loaded"
+    assert hashed == [SHOP]
+    assert _stage(warehouse_url, landing, SHOP, reprocess=True).status == "loaded"
+    assert hashed == [SHOP, SHOP]
