@@ -77,6 +77,7 @@ FEATURE_COLUMNS: frozenset[str] = frozenset(
         "phone", "phone_alt", "phone_shared", "phone_alt_shared", "phone_kinds",
         "street_key", "house_number_key", "postal_code", "city_key", "phone_place", "place_key",
         "identifiers", "identifiers_unique", "identifiers_common", "identifier_kinds",
+        "person_kinds",
     }
 )  # fmt: skip
 # Identifier namespaces naming a person, not a transaction (as the schemas layer's

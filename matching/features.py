@@ -20,6 +20,7 @@ import pandas as pd
 from matching import keys
 from matching.catalog import PERSON_NAMESPACES
 from matching.keys import Nicknames
+from matching.person_values import one_person_kinds
 from matching.sharing import shared_values
 
 INPUT_COLUMNS: tuple[str, ...] = (
@@ -161,6 +162,7 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
         for ids in out["identifiers"]
     ]
     _mark_shared(out, nicknames)
+    out["person_kinds"] = one_person_kinds(out)
     return out
 
 

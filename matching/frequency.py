@@ -36,7 +36,7 @@ import pandas as pd
 
 from matching.catalog import TF_COLUMNS
 from matching.clustering import components
-from matching.person_values import KIND_BITS, one_person_kinds
+from matching.person_values import KIND_BITS
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
 
@@ -263,7 +263,7 @@ def _people_per_name(
         {
             "name": full.to_numpy(),
             "identity": labels,
-            "kinds": one_person_kinds(features),
+            "kinds": features["person_kinds"].to_numpy(dtype=np.int64),
             "born": features["birth_date_key"].to_numpy(),
         }
     )[named]
@@ -291,10 +291,6 @@ def _people_per_name(
 def _colours(identities: list[tuple[int, frozenset[str]]]) -> int:
     """How many people a greedy colouring needs: kind bits held by both, or birth dates
     with none in common, keep two identities apart."""
-    if len(identities) == 2:  # most names: one or two people
-        (one, born_one), (other, born_other) = identities
-        apart = (one & other) or (born_one and born_other and born_one.isdisjoint(born_other))
-        return 2 if apart else 1
     people: list[tuple[int, frozenset[str]]] = []
     for kinds, born in sorted(identities, key=lambda i: -i[0].bit_count()):
         for index, (taken, dates) in enumerate(people):

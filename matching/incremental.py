@@ -34,7 +34,6 @@ from matching.linker import (
     cluster_positions,
     score_pairs,
 )
-from matching.person_values import one_person_kinds
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
 
@@ -130,7 +129,7 @@ def relink(
         pairs_per_rule=per_rule,
         changed=changed_count,
         timings=timings,
-        kinds=pd.Series(one_person_kinds(features), index=pd.Index(ids, name="record_id")),
+        kinds=pd.Series(features["person_kinds"].to_numpy(), index=pd.Index(ids, name="record_id")),
     )
 
 

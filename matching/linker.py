@@ -25,7 +25,6 @@ from matching.comparisons import compare_pairs
 from matching.features import build_features
 from matching.frequency import adjust_weights
 from matching.keys import Nicknames, load_nicknames
-from matching.person_values import one_person_kinds
 from matching.scoring import (
     ModelParameters,
     evidence,
@@ -180,7 +179,7 @@ def link_records(
         pairs_per_rule=per_rule,
         parameters=parameters,
         timings=timings,
-        kinds=pd.Series(one_person_kinds(features), index=pd.Index(ids, name="record_id")),
+        kinds=pd.Series(features["person_kinds"].to_numpy(), index=pd.Index(ids, name="record_id")),
     )
 
 

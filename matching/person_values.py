@@ -3,9 +3,9 @@ address, an identifier of a person namespace (a loyalty card, a shop account, ..
 
 Two identities (or customers) that both hold a value of one kind, none of it shared,
 are most often two people: an identity is the set of records tied by such values, so
-two of them holding one kind hold different ones. Namesake counting (`frequency`) and
-the review queue's order (`held_by_both`) read this. A kind is one bit; a record's kinds
-are their union.
+two of them holding one kind hold different ones. `features.build_features` keeps each
+record's kinds as `person_kinds`, which namesake counting (`frequency`) and the review
+queue's order (`held_by_both`) read. A kind is one bit; a record's kinds are their union.
 """
 
 from __future__ import annotations
