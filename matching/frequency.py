@@ -160,15 +160,44 @@ def _namesakes(
         return
     floor = settings.scoring.tf_min_u
     f_first = np.maximum(_pair_frequency(cache["first_name_key"], pairs[where]), floor)
-    if "namesake_shares" not in cache:
-        cache["namesake_shares"] = namesake_shares(
-            features, identities, settings.scoring.tf_unseen_namesakes, expected=True
-        )
+    _count_namesakes(features, identities, settings, cache, np.unique(pairs[where]))
     joint = _pair_frequency(cache["namesake_shares"], pairs[where])
     m_last = parameters.comparisons[last].m[exact_last]
     known = ~np.isnan(joint)
     weight = np.log2(m_last * f_first[known] / joint[known])
     adjusted[where[known], last] = weight.astype(np.float32)
+
+
+def _count_namesakes(
+    features: pd.DataFrame,
+    identities: Labels,
+    settings: MatchSettings,
+    cache: dict[str, npt.NDArray[Any]],
+    positions: npt.NDArray[np.int64],
+) -> None:
+    """`cache["namesake_shares"]` filled for the names of the records at `positions`: an
+    incremental match scores pairs of a few thousand names, and counting the namesakes of
+    all of them (each name's count reads only its own records) costs seconds."""
+    if "namesake_shares" not in cache:
+        cache["namesake_shares"] = np.full(len(features), np.nan, dtype=np.float64)
+        cache["namesakes_counted"] = np.zeros(len(features), dtype=bool)
+    counted = cache["namesakes_counted"]
+    wanted = np.zeros(len(features), dtype=bool)
+    wanted[positions[~counted[positions]]] = True
+    if not wanted.any():
+        return
+    first, last = cache.get("first_name_key"), cache.get("last_name_key")
+    shares = namesake_shares(
+        features,
+        identities,
+        settings.scoring.tf_unseen_namesakes,
+        expected=True,
+        wanted=wanted,
+        frequencies=(first, last) if first is not None and last is not None else None,
+    )
+    found = ~np.isnan(shares)
+    cache["namesake_shares"][found] = shares[found]
+    counted |= wanted
 
 
 def _identity_values(features: pd.DataFrame, *, with_address: bool) -> list[pd.Series]:
@@ -205,7 +234,13 @@ def _tied(features: pd.DataFrame, values: list[pd.Series], keys: pd.Series | Non
 
 
 def namesake_shares(
-    features: pd.DataFrame, identities: Labels, unseen: float, *, expected: bool = False
+    features: pd.DataFrame,
+    identities: Labels,
+    unseen: float,
+    *,
+    expected: bool = False,
+    wanted: npt.NDArray[np.bool_] | None = None,
+    frequencies: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
 ) -> npt.NDArray[np.float64]:
     """Per record: (k - 1 + `unseen`) / named identities, k the people carrying its full
     name (NaN without both names).
@@ -220,23 +255,35 @@ def namesake_shares(
     predict (identities · f_first · f_last, less the ones seen): sparse records of two
     `Claudia Werner`s look like one identity each, while the name's commonness says that
     two of them among 5,000 people are likely; a `Magdalena Hölzl` keeps `unseen`.
+    `frequencies`: the first and last names' `value_frequencies`, if already counted.
+
+    `wanted` (a mask): only the records sharing a full name with a wanted record get their
+    share, the others NaN; a name's count reads only its own records, so the shares are
+    those of the whole frame.
     """
     if not features.index.equals(pd.RangeIndex(len(features))):
         features = features.reset_index(drop=True)  # positions, as `build_features` gives
     full = features["first_name_key"] + "|" + features["last_name_key"]
     named = full.notna().to_numpy()
     out = np.full(len(features), np.nan, dtype=np.float64)
+    total = max(len(np.unique(identities[named])), 1)
+    if wanted is not None:
+        named &= full.isin(full[wanted & named]).to_numpy()
     if not named.any():
         return out
-    values = _identity_values(features, with_address=True)
-    shared = pd.Series(identities).where(pd.Series(identities).duplicated(keep=False))
+    values = _identity_values(features[named], with_address=True)
+    labels_of = pd.Series(identities)
+    shared = labels_of.where(labels_of.duplicated(keep=False))[named]
     labels = _tied(features, [*values, shared.dropna()], keys=full)
     k = _people_per_name(features, full, labels, named)
     seen = full[named].map((k - 1).clip(lower=0)).fillna(0).to_numpy(dtype=np.float64)
-    total = max(len(np.unique(identities[named])), 1)
     if expected:  # the names' frequencies predict more namesakes than the frame shows
-        f_first = value_frequencies(features["first_name_key"], identities)[named]
-        f_last = value_frequencies(features["last_name_key"], identities)[named]
+        if frequencies is None:
+            frequencies = (
+                value_frequencies(features["first_name_key"], identities),
+                value_frequencies(features["last_name_key"], identities),
+            )
+        f_first, f_last = frequencies[0][named], frequencies[1][named]
         unseen_named = np.fmax(unseen, np.nan_to_num(total * f_first * f_last) - seen)
     else:
         unseen_named = np.full(int(named.sum()), unseen)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from warehouse.bulk import fetch_tuples
@@ -97,8 +97,11 @@ def plan_identities(
 
 def next_customer_number(session: Session) -> int:
     """One past the highest ID ever issued (retired IDs included), so no ID is reused."""
-    ids = session.scalars(select(Customer.id)).all()
-    return max((_number(i) for i in ids), default=0) + 1
+    longest = select(func.max(func.length(Customer.id))).scalar_subquery()
+    highest = session.scalar(
+        select(func.max(Customer.id)).where(func.length(Customer.id) == longest)
+    )  # IDs of one length sort as their numbers do
+    return _number(highest) + 1 if highest is not None else 1
 
 
 def previous_links(session: Session) -> dict[int, str]:

@@ -147,23 +147,27 @@ def publish_partition(
 
     `rebuild_golden` recomputes every golden record (after a change of survivorship rules);
     otherwise only customers whose records or members changed are rebuilt. `relinked`
-    (an incremental match's region) limits the link rows written to those records: the
-    others keep their stored link and evidence. `previous`: the links as stored, when the
-    caller has read them already.
+    (an incremental match's region) limits the identity plan, golden records and link
+    rows to those records' customers: the others keep their ID, golden record, link and
+    evidence. `previous`: the links as stored, when the caller has read them already.
     """
     if previous is None:
         previous = previous_links(session)
+    # Customers outside an incremental match's region keep their ID, links and golden record.
+    region = None if rebuild_golden else _region(clusters, previous, relinked)
+    planned, basis, kept = region or (clusters, previous, 0)
+    wanted = records.loc[list(planned)] if region is not None else records
     order = {
         int(rid): (str(src), str(key))
-        for rid, src, key in records[["source", "source_key"]].itertuples()
+        for rid, src, key in wanted[["source", "source_key"]].itertuples()
     }
-    plan = plan_identities(clusters, previous, order, next_customer_number(session))
+    plan = plan_identities(planned, basis, order, next_customer_number(session))
     members: dict[str, list[int]] = defaultdict(list)
-    for record_id, label in clusters.items():
+    for record_id, label in planned.items():
         members[plan.cluster_ids[label]].append(record_id)
 
     timings: dict[str, float] = {}
-    unchanged_basis = {} if rebuild_golden else previous
+    unchanged_basis = {} if rebuild_golden else basis
     _write_customers(
         session, run_id, records, members, plan.retired, unchanged_basis, policy, timings
     )
@@ -174,7 +178,7 @@ def publish_partition(
     timings["load"] += time.perf_counter() - started
     kinds = [kind for kind, *_ in plan.events]
     return PublishSummary(
-        customers=len(members),
+        customers=len(members) + kept,
         created=kinds.count("created"),
         merged=kinds.count("merged"),
         split=kinds.count("split"),
@@ -182,6 +186,28 @@ def publish_partition(
         reviews_pending=pending,
         timings={k: round(v, 3) for k, v in timings.items()},
     )
+
+
+def _region(
+    clusters: Mapping[int, int], previous: Mapping[int, str], relinked: Collection[int] | None
+) -> tuple[dict[int, int], dict[int, str], int] | None:
+    """The clusters and previous links of the `relinked` records' customers, and how many
+    clusters lie outside, when those records hold every present record of their customers
+    and their labels are their own (as an incremental match's region): the identity plan,
+    member sets and golden records of the others cannot change. None (plan everything)
+    otherwise."""
+    if relinked is None:
+        return None
+    inside = set(relinked)
+    customers = {previous[r] for r in inside if r in previous}
+    basis = {r: c for r, c in previous.items() if c in customers}
+    if any(r in clusters and r not in inside for r in basis):
+        return None
+    planned = {r: clusters[r] for r in inside if r in clusters}
+    outside = {label for r, label in clusters.items() if r not in inside}
+    if not outside.isdisjoint(planned.values()):
+        return None
+    return planned, basis, len(outside)
 
 
 def _write_customers(

@@ -107,6 +107,26 @@ def test_namesakes_are_the_people_the_identities_must_be() -> None:
     assert shares[7:] == pytest.approx([(2 - 1 + 0.1) / identities] * 2)  # two birth dates
 
 
+def test_namesakes_of_some_names_are_those_of_the_whole_frame() -> None:
+    """An incremental match counts only the names of its pairs: the same shares."""
+    out = features(
+        rec(first_name="Nils", last_name="Ahrens", email="na@web.de"),
+        rec(first_name="Nils", last_name="Ahrens", email="nils.ahrens@gmx.de"),
+        rec(first_name="Nils", last_name="Ahrens", identifiers=("card:K-2",)),
+        rec(first_name="Ute", last_name="Brand", birth_date=date(1970, 1, 2)),
+        rec(first_name="Ute", last_name="Brand", birth_date=date(1981, 5, 6)),
+        rec(first_name="Ute", last_name="Ahrens", email="ua@web.de"),
+        rec(first_name="Nils", last_name=None),
+    )
+    identities = identity_labels(out)
+    whole = namesake_shares(out, identities, unseen=0.1, expected=True)
+    wanted = np.zeros(len(out), dtype=bool)
+    wanted[[1, 6]] = True  # a Nils Ahrens and a record without a full name
+    some = namesake_shares(out, identities, unseen=0.1, expected=True, wanted=wanted)
+    assert some[:3] == pytest.approx(whole[:3])
+    assert np.isnan(some[3:]).all()
+
+
 def test_a_name_of_one_identity_links_a_name_of_many_does_not() -> None:
     garcias = [
         rec(first_name="José", last_name="García", street=street, house_number="1",

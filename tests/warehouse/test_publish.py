@@ -129,3 +129,39 @@ def test_an_incremental_publish_replaces_only_the_reviews_touching_its_region(
     assert publish([], relinked={"1"}) == {("2", "3")}
     assert publish([("1", "3")], relinked={"1", "3"}) == {("1", "3")}
     assert publish([], relinked=None) == set()
+
+
+def _publish_region(
+    url: str, clusters_by_key: dict[str, int], relinked: set[str]
+) -> tuple[int, dict[str, str]]:
+    with session_factory(engine_for(url)).begin() as session:
+        frame = identity_frame(session)
+        ids = {key: int(rid) for rid, key in zip(frame.index, frame["source_key"], strict=True)}
+        clusters = {ids[key]: label for key, label in clusters_by_key.items()}
+        summary = publish_partition(
+            session, start_run(session, "landing"), frame, clusters, {}, [],
+            relinked={ids[key] for key in relinked},
+        )  # fmt: skip
+        return summary.customers, {key: cid for _, key, cid in crosswalk(session)}
+
+
+def test_an_incremental_publish_plans_only_its_regions_customers(warehouse_url: str) -> None:
+    _load(warehouse_url)
+    _, first = _publish(warehouse_url, {"1": 0, "2": 1, "3": 2})
+    assert len(set(first.values())) == 3
+    # 1 and 2 are re-matched into one customer; 3 lies outside with its own label
+    customers, merged = _publish_region(warehouse_url, {"1": 7, "2": 7, "3": 2}, {"1", "2"})
+    assert customers == 2
+    assert merged == {"1": first["1"], "2": first["1"], "3": first["3"]}
+    with session_factory(engine_for(warehouse_url))() as session:
+        retired = session.get_one(Customer, first["2"])
+        assert (retired.status, retired.merged_into) == ("retired", first["1"])
+        assert session.get_one(Customer, first["1"]).record_count == 2
+    # A "region" holding only part of a customer is no region: everything is planned, so
+    # the part left outside keeps its ID and record 1 becomes a new customer.
+    customers, split = _publish_region(warehouse_url, {"1": 9, "2": 8, "3": 2}, {"1"})
+    assert customers == 3
+    assert split["2"] == first["1"] and split["3"] == first["3"]
+    assert split["1"] not in first.values()
+    with session_factory(engine_for(warehouse_url))() as session:
+        assert session.get_one(Customer, first["1"]).record_count == 1
