@@ -31,14 +31,17 @@ STAGES = (
     ("read", "rows read"),
     ("validate", "rows read"),
     ("stage", "rows read"),
+    ("prepare", "records"),
     ("features", "records"),
     ("blocking", "records"),
     ("comparisons", "pairs"),
     ("estimation", "pairs"),
     ("scoring", "pairs"),
     ("clustering", "records"),
+    ("evidence", "pairs"),
     ("golden", "customers"),
     ("load", "customers"),
+    ("report", "customers"),
 )
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -160,6 +163,8 @@ def _print(backend: str, result: dict[str, Any]) -> None:
         rate = f"{units[unit] / seconds:,.0f}" if seconds else "-"
         print(f"{stage:<12}{seconds:>10.1f}{rate:>16}  {unit}")
     total = result["full_seconds"]
+    other = total - sum(timings.get(stage, 0.0) for stage, _ in STAGES)
+    print(f"{'other':<12}{other:>10.1f}{'':>16}  (discovery, run bookkeeping, Prefect)")
     print(f"{'total':<12}{total:>10.1f}{units['rows read'] / total:>16,.0f}  rows read")
     print(
         f"records {units['records']:,}  candidate pairs {units['pairs']:,}  customers "
@@ -180,14 +185,13 @@ def _print(backend: str, result: dict[str, Any]) -> None:
         f"{rows['duplicate']:,} unchanged) in {result['incremental_seconds']:.1f} s = "
         f"{share:.1%} of the full load"
     )
+    seconds = incremental["timings"]
+    other = result["incremental_seconds"] - sum(seconds.get(stage, 0.0) for stage, _ in STAGES)
     print(
         f"  matching {matching['mode']}, {matching['records_reclustered']:,} records "
         "re-clustered; seconds per stage: "
-        + ", ".join(
-            f"{stage} {incremental['timings'][stage]:.1f}"
-            for stage, _ in STAGES
-            if stage in incremental["timings"]
-        )
+        + ", ".join(f"{stage} {seconds[stage]:.1f}" for stage, _ in STAGES if stage in seconds)
+        + f", other {other:.1f}"
     )
 
 

@@ -322,9 +322,11 @@ def consolidate(
         summary["rows"]["skipped"],
         summary["customers"],
     )
+    reporting = time.monotonic()
     summary["report"] = str(
         publish_quality_report(warehouse_url, run_id, resolve_report_dir(report_dir))
     )
+    summary["timings"]["report"] = round(time.monotonic() - reporting, 3)
     create_table_artifact(
         key="consolidate-rows",
         table=[{"source": kind, **counts} for kind, counts in summary["per_source"].items()],

@@ -104,13 +104,14 @@ def match_and_publish(
     plan = plan_matching(
         session, records, settings, allow_incremental=allow_incremental and not rebuild_golden
     )
+    prepared = {"prepare": time.perf_counter() - started}  # reading records, decisions, plan
     if records.empty:
         summary = publish_partition(session, run_id, records, {}, {}, [], policy)
         return replace(summary, matching=plan.mode), {}
     if plan.mode == "incremental":
         assert plan.parameters is not None
         summary, per_rule, region = _incremental(
-            session, run_id, records, plan, settings, policy, constraints
+            session, run_id, records, plan, settings, policy, constraints, prepared
         )
         parameters, fitted = plan.parameters, plan.fitted_records
     else:
@@ -123,7 +124,9 @@ def match_and_publish(
             verdicts=constraints.reviewed,
         )
         clusters = _as_dict(result.clusters)
+        evidence_started = time.perf_counter()
         links, reviews = _link_evidence(records, result.pairs, clusters, constraints, result.kinds)
+        prepared["evidence"] = time.perf_counter() - evidence_started
         summary = publish_partition(
             session,
             run_id,
@@ -134,7 +137,7 @@ def match_and_publish(
             policy,
             rebuild_golden=rebuild_golden,
         )
-        summary = replace(summary, timings={**result.timings, **summary.timings})
+        summary = replace(summary, timings=_seconds(result.timings, summary.timings, prepared))
         per_rule, region = dict(result.pairs_per_rule), len(records)
         assert result.parameters is not None
         parameters, fitted = result.parameters, len(records)
@@ -162,9 +165,12 @@ def _incremental(
     settings: MatchSettings,
     policy: SurvivorshipPolicy | None,
     constraints: Constraints,
+    prepared: dict[str, float],
 ) -> tuple[PublishSummary, dict[str, int], int]:
-    """Re-cluster the region around the changed records; everyone else keeps their customer."""
+    """Re-cluster the region around the changed records; everyone else keeps their customer.
+    Adds its reading of the links to `prepared` (seconds per step)."""
     assert plan.parameters is not None
+    started = time.perf_counter()
     linked = previous_links(session)
     customer_ids = sorted(set(linked.values()))
     label_of = {customer: label for label, customer in enumerate(customer_ids)}
@@ -173,6 +179,7 @@ def _incremental(
         {record: label_of[c] for record, c in linked.items() if record in present}, dtype="int64"
     )
     stale = sorted({label_of[c] for record, c in linked.items() if record not in present})
+    prepared["prepare"] += time.perf_counter() - started
     result = relink(
         records,
         plan.changed,
@@ -187,12 +194,19 @@ def _incremental(
     offset = len(customer_ids)
     clusters.update({record: offset + label for record, label in _as_dict(result.clusters).items()})
     region = set(result.clusters.index.tolist())
+    started = time.perf_counter()
     links, reviews = _link_evidence(records, result.pairs, clusters, constraints, result.kinds)
+    prepared["evidence"] = time.perf_counter() - started
     summary = publish_partition(
         session, run_id, records, clusters, links, reviews, policy, relinked=region, previous=linked
     )
-    summary = replace(summary, timings={**result.timings, **summary.timings})
+    summary = replace(summary, timings=_seconds(result.timings, summary.timings, prepared))
     return summary, result.pairs_per_rule, len(region)
+
+
+def _seconds(*parts: dict[str, float]) -> dict[str, float]:
+    """Seconds per stage of a match: matching's, publishing's and the steps around them."""
+    return {stage: round(value, 3) for part in parts for stage, value in part.items()}
 
 
 def _as_dict(labels: pd.Series) -> dict[int, int]:

@@ -20,8 +20,10 @@ from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "end_to_end.py"
 PEOPLE = 5_000  # about 20,000 delivered rows over the seven days
-STAGES = ("read", "validate", "stage", "features", "blocking", "comparisons", "estimation",
-          "scoring", "clustering", "golden", "load")  # fmt: skip
+STAGES = (
+    "read", "validate", "stage", "prepare", "features", "blocking", "comparisons",
+    "estimation", "scoring", "clustering", "evidence", "golden", "load", "report",
+)  # fmt: skip
 
 
 def _postgres_or_skip() -> None:
@@ -58,6 +60,8 @@ def test_benchmark_prints_every_figure(backend: str, tmp_path: Path) -> None:
     assert _figure(r"F1 (\d\.\d+)", out) > 0
     assert _figure(r"peak RSS ([\d,]+) MiB", out) > 0
     assert _figure(r"incremental day: ([\d,]+) rows read \([\d,]+ new", out) > 0
+    assert re.search(r"^other +-?\d+\.\d", out, re.MULTILINE)  # what no stage booked
+    assert re.search(r"report \d+\.\d, other -?\d+\.\d$", out, re.MULTILINE)
 
 
 def _figure(pattern: str, out: str) -> float:
