@@ -200,6 +200,12 @@ def _count_namesakes(
     counted |= wanted
 
 
+_IDENTITY_COLUMNS = (
+    "email", "email_shared", "phone", "phone_shared", "phone_alt", "phone_alt_shared",
+    "identifiers_unique", "street_key", "house_number_key", "postal_code",
+)  # fmt: skip
+
+
 def _identity_values(features: pd.DataFrame, *, with_address: bool) -> list[pd.Series]:
     """Per record (0..n-1 index), values naming one person: personal email and phones,
     one-person identifiers and, optionally, the full address."""
@@ -271,7 +277,9 @@ def namesake_shares(
         named &= full.isin(full[wanted & named]).to_numpy()
     if not named.any():
         return out
-    values = _identity_values(features[named], with_address=True)
+    # Unnamed records fall out when tied by name; a few names are worth selecting first.
+    carriers = features if wanted is None else features.loc[named, list(_IDENTITY_COLUMNS)]
+    values = _identity_values(carriers, with_address=True)
     labels_of = pd.Series(identities)
     shared = labels_of.where(labels_of.duplicated(keep=False))[named]
     labels = _tied(features, [*values, shared.dropna()], keys=full)
