@@ -61,6 +61,7 @@ def test_benchmark_prints_every_figure(backend: str, tmp_path: Path) -> None:
     assert _figure(r"peak RSS ([\d,]+) MiB", out) > 0
     assert _figure(r"incremental day: ([\d,]+) rows read \([\d,]+ new", out) > 0
     assert re.search(r"^other +-?\d+\.\d", out, re.MULTILINE)  # what no stage booked
+    assert re.search(r"API server started in \d+\.\d s", out)
     assert re.search(r"report \d+\.\d, other -?\d+\.\d$", out, re.MULTILINE)
 
 
