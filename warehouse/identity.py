@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warehouse.bulk import fetch_tuples
-from warehouse.models import Customer, CustomerLink, IdentityEvent
+from warehouse.bulk import fetch_tuples, insert_rows
+from warehouse.models import Base, Customer, CustomerLink
 
 ID_PREFIX = "KS"
 ID_DIGITS = 8
@@ -124,5 +124,4 @@ def write_events(session: Session, run_id: int, plan: IdentityPlan) -> None:
         }
         for kind, old, new, why in plan.events
     ]
-    if rows:
-        session.execute(insert(IdentityEvent.__table__), rows)  # type: ignore[arg-type]
+    insert_rows(session, Base.metadata.tables["identity_event"], rows)

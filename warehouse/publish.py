@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
-from sqlalchemy import Row, Text, cast, delete, func, insert, select, update
+from sqlalchemy import Row, Text, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from warehouse.batches import batches, rows_with
-from warehouse.bulk import fetch_tuples, update_rows
+from warehouse.bulk import fetch_tuples, insert_rows, update_rows
 from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
 from warehouse.models import Base, Customer, CustomerLink, MatchReview, SourceRecord
@@ -279,13 +279,10 @@ def _write_customers(
     )
     timings["golden"] = timings.get("golden", 0.0) + time.perf_counter() - started
     started = time.perf_counter()
-    if inserts:
-        session.execute(insert(_TABLES["customer"]), inserts)
+    insert_rows(session, _TABLES["customer"], inserts)  # COPY on PostgreSQL
     retiring = [u for u in updates if u["status"] == "retired"]
     for batch in (u for u in updates if u["status"] == "active"), retiring:
-        rows = list(batch)
-        if rows:
-            session.execute(update(Customer), rows)  # bulk UPDATE by primary key
+        update_rows(session, _TABLES["customer"], list(batch))  # one key set per batch
     timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
 
 
@@ -344,8 +341,7 @@ def _write_links(
                 inserts.append(row)
             elif tuple(stored) != values:
                 updates.append(row)
-    if inserts:
-        session.execute(insert(_TABLES["customer_link"]), inserts)
+    insert_rows(session, _TABLES["customer_link"], inserts)
     if updates:
         session.execute(update(CustomerLink), updates)  # bulk UPDATE by primary key
     return sum(1 for r in updates if previous.get(r["source_record_id"]) != r["customer_id"]) + len(
@@ -399,8 +395,7 @@ def _write_reviews(
         for (left, right), item in sorted(wanted.items())
         if (left, right) not in pending and (left, right) not in decided
     ]
-    if new:
-        session.execute(insert(MatchReview), new)
+    insert_rows(session, _TABLES["match_review"], new)
     if relinked is None:
         return len(wanted)
     untouched = session.scalar(
