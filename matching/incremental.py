@@ -123,8 +123,10 @@ def relink(
         "re-matched %d changed records: region of %d records, %d pairs scored",
         changed_count, len(members), len(everything.pairs),
     )  # fmt: skip
+    scored_pairs = everything.frame(ids, settings)
+    lap("evidence")
     return RelinkResult(
-        pairs=everything.frame(ids, settings),
+        pairs=scored_pairs,
         clusters=pd.Series(local, index=pd.Index(ids[members], name="record_id"), name="cluster"),
         pairs_per_rule=per_rule,
         changed=changed_count,

@@ -168,6 +168,7 @@ def link_records(
     )
     lap("clustering")
     result = scored.frame(ids, settings)
+    lap("evidence")
     logger.info(
         "matched %d records: %d candidate pairs, %d auto, %d review, %d clusters",
         n, len(pairs), int((result["decision"] == "auto").sum()),

@@ -9,6 +9,7 @@ match is recorded in `match_run` with its parameters.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -206,7 +207,10 @@ def _incremental(
 
 def _seconds(*parts: dict[str, float]) -> dict[str, float]:
     """Seconds per stage of a match: matching's, publishing's and the steps around them."""
-    return {stage: round(value, 3) for part in parts for stage, value in part.items()}
+    total: Counter[str] = Counter()
+    for part in parts:
+        total.update(part)
+    return {stage: round(value, 3) for stage, value in total.items()}
 
 
 def _as_dict(labels: pd.Series) -> dict[int, int]:
