@@ -55,17 +55,19 @@ def fetch_tuples(session: Session, statement: Select[*tuple[Any, ...]]) -> list[
         cursor.close()
 
 
-def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Update rows by primary key `id`: each mapping holds `id` and the columns to set."""
+def update_rows(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, key: str = "id"
+) -> None:
+    """Update rows by primary key `key`: each mapping holds it and the columns to set."""
     if not rows:
         return
     keys = tuple(rows[0])
     statement = (
         update(table)
-        .where(table.c.id == bindparam("id_"))
-        .values({key: bindparam(key) for key in keys if key != "id"})
+        .where(table.c[key] == bindparam(f"{key}_"))
+        .values({column: bindparam(column) for column in keys if column != key})
     )
-    _executemany(session.connection(), statement, table, keys, rows, rename={"id_": "id"})
+    _executemany(session.connection(), statement, table, keys, rows, rename={f"{key}_": key})
 
 
 def _copy(

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
-from sqlalchemy import Row, Text, cast, delete, func, select, update
+from sqlalchemy import Row, Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from warehouse.batches import batches, rows_with
@@ -342,8 +342,7 @@ def _write_links(
             elif tuple(stored) != values:
                 updates.append(row)
     insert_rows(session, _TABLES["customer_link"], inserts)
-    if updates:
-        session.execute(update(CustomerLink), updates)  # bulk UPDATE by primary key
+    update_rows(session, _TABLES["customer_link"], updates, key="source_record_id")
     return sum(1 for r in updates if previous.get(r["source_record_id"]) != r["customer_id"]) + len(
         inserts
     )

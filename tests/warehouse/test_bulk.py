@@ -143,6 +143,36 @@ def test_update_rows_sets_the_given_columns_by_id(warehouse_url: str) -> None:
     assert rows[0].line == rows[1].line == 2  # the rest is kept
 
 
+def test_update_rows_by_another_primary_key(warehouse_url: str) -> None:
+    """customer_link is keyed by its record: links move by `source_record_id`."""
+    engine = engine_for(warehouse_url)
+    _three_records(engine)
+    links = Base.metadata.tables["customer_link"]
+    with session_factory(engine).begin() as session:
+        run_id = start_run(session, "landing")
+        customers = [
+            {"id": customer, "status": "active", "created_run_id": run_id,
+             "updated_run_id": run_id, "provenance": {}, "record_count": 1}
+            for customer in ("KS00000001", "KS00000002")
+        ]  # fmt: skip
+        insert_rows(session, Base.metadata.tables["customer"], customers)
+        insert_rows(session, links, [
+            {"source_record_id": record, "customer_id": "KS00000001", "method": "single",
+             "score": None, "evidence": {}, "run_id": run_id}
+            for record in (1, 2)
+        ])  # fmt: skip
+        moved = {"customer_id": "KS00000002", "method": "auto", "score": 0.97,
+                 "evidence": {"partner": "shop_customer:3"}}  # fmt: skip
+        update_rows(session, links, [{"source_record_id": 2, **moved}], key="source_record_id")
+    with engine.connect() as connection:
+        rows = connection.execute(select(links).order_by(links.c.source_record_id)).all()
+    assert [(r.customer_id, r.method) for r in rows] == [
+        ("KS00000001", "single"),
+        ("KS00000002", "auto"),
+    ]
+    assert rows[1].evidence == {"partner": "shop_customer:3"} and rows[1].score == 0.97
+
+
 def test_staged_models_are_flat() -> None:
     """Staging reads a model's values from its __dict__: only right while no field nests."""
     record = CustomerRecord(
