@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -173,13 +174,12 @@ def _incremental(
     assert plan.parameters is not None
     started = time.perf_counter()
     linked = previous_links(session)
-    customer_ids = sorted(set(linked.values()))
-    label_of = {customer: label for label, customer in enumerate(customer_ids)}
-    present = set(records.index.tolist())
-    current = pd.Series(
-        {record: label_of[c] for record, c in linked.items() if record in present}, dtype="int64"
-    )
-    stale = sorted({label_of[c] for record, c in linked.items() if record not in present})
+    # Each customer's label is its rank among the linked customer IDs.
+    linked_records = np.fromiter(linked.keys(), dtype=np.int64, count=len(linked))
+    labels, customer_ids = pd.factorize(pd.Series(list(linked.values()), dtype=object), sort=True)
+    present = np.isin(linked_records, records.index.to_numpy())
+    current = pd.Series(labels[present], index=linked_records[present], dtype="int64")
+    stale = np.unique(labels[~present]).tolist()  # customers that lost a record
     prepared["prepare"] += time.perf_counter() - started
     result = relink(
         records,
