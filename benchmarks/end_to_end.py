@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 STAGES = (
+    ("discover", "files"),
     ("read", "rows read"),
     ("validate", "rows read"),
     ("stage", "rows read"),
@@ -162,6 +163,7 @@ def _drop(name: str, admin_url: str) -> None:
 
 def _units(summary: dict[str, Any]) -> dict[str, int]:
     return {
+        "files": len(summary["deliveries"]),
         "rows read": summary["rows"]["read"],
         "records": summary["warehouse"]["source_records"],
         "pairs": sum(summary["pairs_per_rule"].values()),

@@ -87,8 +87,9 @@ def stage_file(
 def deliveries_to_read(
     warehouse_url: str, landing: Path, files: list[LandingFile], reprocess: bool
 ) -> list[bool]:
-    """Which deliveries are new (or to be re-read): only those go to the parallel readers."""
-    with session_factory(engine_for(warehouse_url))() as session:
+    """Which deliveries are new (or to be re-read), in one task: only those are staged
+    (a daily run brings a dozen new deliveries among many known ones)."""
+    with session_factory(engine_for(warehouse_url)).begin() as session:  # keeps new stamps
         return [needs_loading(session, landing, f, reprocess=reprocess) for f in files]
 
 
@@ -103,22 +104,21 @@ def stage_all(
     run_id: int,
     landing: Path,
     files: list[LandingFile],
+    wanted: list[bool],
     reprocess: bool,
     parallel_reads: bool,
 ) -> list[StageOutcome]:
-    """Stage deliveries in export-day order (a record's versions must arrive in order).
+    """Stage the `wanted` deliveries (`deliveries_to_read`) in export-day order (a record's
+    versions must arrive in order); the others are reported unchanged without a task.
 
     With `parallel_reads` the reading and validation of all new deliveries is submitted to
     the task runner at once (Dask workers) and only the loading stays sequential.
     """
-    if not parallel_reads:
-        return [stage_file(warehouse_url, run_id, landing, f, reprocess) for f in files]
-    wanted = deliveries_to_read(warehouse_url, landing, files, reprocess)
-    futures = {
-        i: read_and_validate.submit(f)
-        for i, (f, w) in enumerate(zip(files, wanted, strict=True))
-        if w
-    }
+    futures = (
+        {i: read_and_validate.submit(f) for i, f in enumerate(files) if wanted[i]}
+        if parallel_reads
+        else {}
+    )
     return [
         stage_file(
             warehouse_url,
@@ -127,6 +127,10 @@ def stage_all(
             f,
             reprocess,
             futures.pop(i).result() if i in futures else None,
+        )
+        if wanted[i]
+        else StageOutcome(
+            f.path.relative_to(landing).as_posix(), f.record_kind, "unchanged", FileCounts()
         )
         for i, f in enumerate(files)
     ]
@@ -303,8 +307,13 @@ def consolidate(
     with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections():
         run_id = begin_run(warehouse_url, landing)
         try:
+            discovering = time.monotonic()
             files, unrecognized = discover_deliveries(landing, selection, config.generic_sources)
-            outcomes = stage_all(warehouse_url, run_id, landing, files, reprocess, parallel_reads)
+            wanted = deliveries_to_read(warehouse_url, landing, files, reprocess)
+            discovered = time.monotonic() - discovering  # new deliveries hashed here
+            outcomes = stage_all(
+                warehouse_url, run_id, landing, files, wanted, reprocess, parallel_reads
+            )
             outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
             changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
             if changed or full_rematch:
@@ -316,6 +325,7 @@ def consolidate(
             with session_factory(engine)() as session:
                 totals = warehouse_totals(session)
             summary = summarize(outcomes, unrecognized, published, pairs_per_rule, totals)
+            summary["timings"]["discover"] = round(discovered, 3)
             summary["run_id"] = run_id
             summary["seconds"] = round(time.monotonic() - started, 2)
         except Exception as exc:

@@ -145,7 +145,10 @@ def _stamped_unchanged(session: Session, landing: Path, file: LandingFile) -> bo
 
 
 def needs_loading(session: Session, landing: Path, file: LandingFile, *, reprocess: bool) -> bool:
-    """False for a delivery loaded before (same name, same bytes), unless reprocessing."""
+    """False for a delivery loaded before (same name, same bytes), unless reprocessing.
+
+    Bytes loaded before under another stamp (touched, copied again) get the new stamp in
+    the caller's transaction, so the next run knows them without a read."""
     if reprocess:
         return True
     if _stamped_unchanged(session, landing, file):
@@ -154,7 +157,11 @@ def needs_loading(session: Session, landing: Path, file: LandingFile, *, reproce
         delivery = delivery_of(landing, file)
     except SourceFormatError:
         return True  # staging reports the rejection
-    return loaded_manifest(session, delivery.path, delivery.sha256) is None
+    loaded_before = loaded_manifest(session, delivery.path, delivery.sha256)
+    if loaded_before is None:
+        return True
+    loaded_before.stamp = delivery.stamp
+    return False
 
 
 def stage_delivery(

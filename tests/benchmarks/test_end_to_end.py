@@ -21,7 +21,7 @@ from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "end_to_end.py"
 PEOPLE = 5_000  # about 20,000 delivered rows over the seven days
 STAGES = (
-    "read", "validate", "stage", "prepare", "features", "blocking", "comparisons",
+    "discover", "read", "validate", "stage", "prepare", "features", "blocking", "comparisons",
     "estimation", "scoring", "clustering", "evidence", "golden", "load", "report",
 )  # fmt: skip
 

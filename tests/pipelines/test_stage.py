@@ -76,10 +76,10 @@ def test_a_touched_delivery_is_hashed_once_then_known_by_its_new_stamp(
     facts = path.stat()
     os.utime(path, ns=(facts.st_atime_ns, facts.st_mtime_ns + 10**9))  # copied again
     (file,) = [f for f in discover(landing).files if f.path.name == SHOP]
-    with session_factory(engine_for(warehouse_url))() as session:
+    with session_factory(engine_for(warehouse_url)).begin() as session:
         assert needs_loading(session, landing, file, reprocess=False) is False  # same bytes
-    assert _stage(warehouse_url, landing, SHOP).status == "unchanged"
     assert _stamps(warehouse_url, SHOP) == [file_stamp(file)]  # remembered for next time
+    assert _stage(warehouse_url, landing, SHOP).status == "unchanged"
 
 
 def test_a_rewritten_delivery_is_read_again(warehouse_url: str, landing: Path) -> None:
