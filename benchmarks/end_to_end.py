@@ -171,6 +171,11 @@ def _units(summary: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def _unbooked(total: float, timings: dict[str, float]) -> float:
+    """Seconds of a run that no stage booked (run bookkeeping, Prefect's task calls)."""
+    return total - sum(timings.get(stage, 0.0) for stage, _ in STAGES)
+
+
 def _print(backend: str, result: dict[str, Any]) -> None:
     full, incremental = result["full"], result["incremental"]
     timings, units = full["timings"], _units(full)
@@ -181,7 +186,7 @@ def _print(backend: str, result: dict[str, Any]) -> None:
         rate = f"{units[unit] / seconds:,.0f}" if seconds else "-"
         print(f"{stage:<12}{seconds:>10.1f}{rate:>16}  {unit}")
     total = result["full_seconds"]
-    other = total - sum(timings.get(stage, 0.0) for stage, _ in STAGES)
+    other = _unbooked(total, timings)
     print(f"{'other':<12}{other:>10.1f}{'':>16}  (discovery, run bookkeeping, Prefect tasks)")
     print(f"{'total':<12}{total:>10.1f}{units['rows read'] / total:>16,.0f}  rows read")
     print(
@@ -208,7 +213,7 @@ def _print(backend: str, result: dict[str, Any]) -> None:
         f"{share:.1%} of the full load"
     )
     seconds = incremental["timings"]
-    other = result["incremental_seconds"] - sum(seconds.get(stage, 0.0) for stage, _ in STAGES)
+    other = _unbooked(result["incremental_seconds"], seconds)
     print(
         f"  matching {matching['mode']}, {matching['records_reclustered']:,} records "
         "re-clustered; seconds per stage: "

@@ -186,14 +186,14 @@ def _count_namesakes(
     wanted[positions[~counted[positions]]] = True
     if not wanted.any():
         return
-    first, last = cache.get("first_name_key"), cache.get("last_name_key")
     shares = namesake_shares(
         features,
         identities,
         settings.scoring.tf_unseen_namesakes,
         expected=True,
         wanted=wanted,
-        frequencies=(first, last) if first is not None and last is not None else None,
+        # Both names' exact levels are frequency-adjusted here: counted by `adjust_weights`.
+        frequencies=(cache["first_name_key"], cache["last_name_key"]),
     )
     found = ~np.isnan(shares)
     cache["namesake_shares"][found] = shares[found]

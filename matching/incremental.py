@@ -34,6 +34,7 @@ from matching.linker import (
     cluster_positions,
     score_pairs,
 )
+from matching.person_values import kinds_by_record
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
 
@@ -131,7 +132,7 @@ def relink(
         pairs_per_rule=per_rule,
         changed=changed_count,
         timings=timings,
-        kinds=pd.Series(features["person_kinds"].to_numpy(), index=pd.Index(ids, name="record_id")),
+        kinds=kinds_by_record(features),
     )
 
 

@@ -25,6 +25,7 @@ from matching.comparisons import compare_pairs
 from matching.features import build_features
 from matching.frequency import adjust_weights
 from matching.keys import Nicknames, load_nicknames
+from matching.person_values import kinds_by_record
 from matching.scoring import (
     ModelParameters,
     evidence,
@@ -180,7 +181,7 @@ def link_records(
         pairs_per_rule=per_rule,
         parameters=parameters,
         timings=timings,
-        kinds=pd.Series(features["person_kinds"].to_numpy(), index=pd.Index(ids, name="record_id")),
+        kinds=kinds_by_record(features),
     )
 
 

@@ -41,6 +41,12 @@ def one_person_kinds(features: pd.DataFrame) -> Bits:
     return bits | np.asarray(namespaces, dtype=np.int64)
 
 
+def kinds_by_record(features: pd.DataFrame) -> pd.Series:
+    """A feature frame's `person_kinds`, indexed by record id (what a match hands on)."""
+    ids = pd.Index(features["record_id"].to_numpy(), name="record_id")
+    return pd.Series(features["person_kinds"].to_numpy(), index=ids)
+
+
 def kind_names(bits: int) -> list[str]:
     """The kinds set in `bits`, in `KINDS` order."""
     return [kind for kind in KINDS if bits & KIND_BITS[kind]]
