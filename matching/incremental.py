@@ -150,12 +150,13 @@ def _fellow_carriers(features: pd.DataFrame, changed: Mask) -> Mask:
         if column == "identifiers":
             values = values.explode()
         parts.append(pd.DataFrame({"value": values, "pos": values.index}).dropna())
-    long = pd.concat(parts).drop_duplicates()
-    counts = long["value"].map(long["value"].value_counts())
-    long = long[(counts <= MAX_CARRIERS).to_numpy()]
-    wanted = long["value"][changed[long["pos"].to_numpy()]]
+    long = pd.concat(parts, ignore_index=True)
+    wanted = long["value"][changed[long["pos"].to_numpy()]].unique()
+    near = long[long["value"].isin(wanted)].drop_duplicates()  # all carriers of those values
+    counts = near["value"].map(near["value"].value_counts())
+    near = near[(counts <= MAX_CARRIERS).to_numpy()]
     carriers = np.zeros(len(features), dtype=bool)
-    carriers[long["pos"][long["value"].isin(wanted)].to_numpy(dtype=np.int64)] = True
+    carriers[near["pos"].to_numpy(dtype=np.int64)] = True
     return carriers
 
 

@@ -85,6 +85,7 @@ def _long(features: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def shared_values(features: pd.DataFrame, columns: Sequence[str], nicknames: Nicknames) -> set[str]:
     """Values of `columns` (any of them) that records of more than one person carry."""
     long = _long(features, columns)
+    long = long[long["value"].duplicated(keep=False)]  # one carrier shares with nobody
     if long.empty:
         return set()
     full_first = features["first_name_key"].mask(features["first_is_initial"].astype(bool))
