@@ -127,7 +127,8 @@ def _identifiers(series: pd.Series) -> list[tuple[str, ...]]:
 
 def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
     """The match columns of `records`, sorted by record id (kept in column `record_id`)."""
-    records = records.sort_index()
+    if not records.index.is_monotonic_increasing:
+        records = records.sort_index()
     for column in INPUT_COLUMNS:
         if column not in records.columns:
             records = records.assign(**{column: None})
@@ -170,15 +171,16 @@ def _local_part_named(out: pd.DataFrame) -> np.ndarray:
     """Whether the mailbox name is spelled from the record's own names (`christina.schmidt`,
     `cschmidt.16`): two namesakes share such a local part at other providers, so its
     agreement adds nothing to the names' agreement."""
-    local = _per_value(out["email_local"], lambda v: keys.name_key(v) or None).tolist()
-    first, last = out["first_name_key"].tolist(), out["last_name_key"].tolist()
-    return np.array(
-        [
-            isinstance(mailbox, str) and mailbox in keys.name_spellings(f or "", surname or "")
-            for mailbox, f, surname in zip(local, first, last, strict=True)
-        ],
-        dtype=bool,
-    )
+    local = _per_value(out["email_local"], lambda v: keys.name_key(v) or None)
+    named = np.zeros(len(out), dtype=bool)
+    rows = np.flatnonzero(local.notna().to_numpy())
+    first = out["first_name_key"].to_numpy()[rows]
+    last = out["last_name_key"].to_numpy()[rows]
+    named[rows] = [
+        mailbox in keys.name_spellings(f or "", surname or "")
+        for mailbox, f, surname in zip(local.to_numpy()[rows], first, last, strict=True)
+    ]
+    return named
 
 
 def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:

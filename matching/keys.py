@@ -30,6 +30,7 @@ _ASCII = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"
 _EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
 # German fixed-network numbers are shared by a household; 015x/016x/017x are mobiles.
 _DE_MOBILE_PREFIXES = ("+4915", "+4916", "+4917")
+_NON_LETTERS = re.compile("[^a-z]+")
 _FAMILY_MAILBOX = re.compile(r"(familie|family|fam[._-])", re.IGNORECASE)
 
 
@@ -70,6 +71,9 @@ def name_key(text: str) -> str:
     spelling; separators vanish (`Müller-Lüdenscheidt` = `Müller Lüdenscheidt`). Names that
     collapse alike by accident (Michael / Michal) are rare and similar anyway.
     """
+    lowered = text.lower()
+    if lowered.isascii():  # most values: the same key without per-character folding
+        return _collapse(_NON_LETTERS.sub(" ", lowered)).replace(" ", "")
     return "".join(_collapse(word) for word in tokens(text))
 
 
