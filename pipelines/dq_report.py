@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
 from warehouse.quality import COMPLETENESS_FIELDS, ROW_OUTCOMES, QualityFigures  # noqa: E402
 
@@ -50,6 +51,16 @@ def _svg(draw: Callable[[Axes], None], *, size: tuple[float, float] = (7.5, 3.6)
     plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
+
+
+def _log_counts(axes: Axes) -> None:
+    """A log y axis labelled in plain counts (1,000, not 10³): easier to read, and no
+    mathtext to typeset (that was a third of the report's time)."""
+    axes.set_yscale("log")
+    axes.yaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}")
+    )
+    axes.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _no_data(axes: Axes) -> None:
@@ -123,7 +134,7 @@ def score_chart(figures: QualityFigures, review_threshold: float, link_threshold
         for threshold, name in ((review_threshold, "review"), (link_threshold, "link")):
             axes.axvline(threshold, color="#212529", linestyle="--", linewidth=1)
             axes.annotate(name, (threshold, 1), xycoords=("data", "axes fraction"), fontsize=8)
-        axes.set_yscale("log")
+        _log_counts(axes)
         axes.set_xlabel("match probability")
         axes.set_ylabel("pairs")
         axes.legend(fontsize=8)
@@ -139,7 +150,7 @@ def cluster_chart(figures: QualityFigures) -> str:
         axes.bar(
             [str(s) for s in sizes], [figures.cluster_sizes[s] for s in sizes], color="#1c7ed6"
         )
-        axes.set_yscale("log")
+        _log_counts(axes)
         axes.set_xlabel("source records per customer")
         axes.set_ylabel("customers")
 

@@ -71,3 +71,12 @@ def test_the_run_report_shows_every_chart_in_a_browser(tmp_path: Path, browser: 
         browser.execute_script("arguments[0].scrollIntoView();", element)
         share, colours = _ink(element.screenshot_as_png)
         assert share > 0.02 and colours > 8, f"{chart_id} looks blank ({share:.3f}, {colours})"
+
+
+def test_log_scaled_charts_label_plain_counts() -> None:
+    from pipelines.dq_report import cluster_chart
+    from warehouse.quality import QualityFigures
+
+    svg = cluster_chart(QualityFigures(cluster_sizes={1: 120_000, 2: 4_000, 3: 90}))
+    assert ">100,000<" in svg and ">1,000<" in svg
+    assert "mathdefault" not in svg  # no 10^x typeset
