@@ -123,7 +123,12 @@ class SourceRecord(RecordFields, Base):
     """The current version of one source record: normalized fields, raw payload, lineage."""
 
     __tablename__ = "source_record"
-    __table_args__ = (UniqueConstraint("source", "source_key"),)
+    __table_args__ = (
+        UniqueConstraint("source", "source_key"),
+        # Each delivery checks its rows against its kind's current hashes (exact
+        # duplicates): an index-only read instead of a scan of every record's row.
+        Index("ix_source_record_source_content_hash", "source", "content_hash"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
