@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,9 +52,15 @@ class MatchPlan:
 
 
 def plan_matching(
-    session: Session, records: pd.DataFrame, settings: MatchSettings, *, allow_incremental: bool
+    session: Session,
+    records: pd.DataFrame,
+    settings: MatchSettings,
+    *,
+    allow_incremental: bool,
+    linked: Collection[int] = (),
 ) -> MatchPlan:
-    """Incremental when the stored parameters still fit the warehouse, else full."""
+    """Incremental when the stored parameters still fit the warehouse, else full.
+    `linked`: the record ids linked to a customer (`previous_links`)."""
     policy = settings.incremental
     last = latest_match_run(session)
     if not allow_incremental:
@@ -71,7 +78,7 @@ def plan_matching(
     parameters = ModelParameters.from_dict(last.parameters)
     if settings.scoring.estimate_m and not parameters.estimated:
         return MatchPlan("full", "the stored model holds only priors (EM had too little data)")
-    changed = tuple(changed_since(session, last.run_id))
+    changed = tuple(changed_since(records, linked, last.run_id))
     if len(changed) > policy.max_changed_share * len(records):
         return MatchPlan("full", f"more than {policy.max_changed_share:.0%} of records changed")
     return MatchPlan(
@@ -102,18 +109,23 @@ def match_and_publish(
     settings = settings or default_settings()
     started = time.perf_counter()
     records = identity_frame(session)
+    linked = previous_links(session)
     constraints = load_constraints(session)
     plan = plan_matching(
-        session, records, settings, allow_incremental=allow_incremental and not rebuild_golden
+        session,
+        records,
+        settings,
+        allow_incremental=allow_incremental and not rebuild_golden,
+        linked=linked.keys(),
     )
     prepared = {"prepare": time.perf_counter() - started}  # reading records, decisions, plan
     if records.empty:
-        summary = publish_partition(session, run_id, records, {}, {}, [], policy)
+        summary = publish_partition(session, run_id, records, {}, {}, [], policy, previous=linked)
         return replace(summary, matching=plan.mode), {}
     if plan.mode == "incremental":
         assert plan.parameters is not None
         summary, per_rule, region = _incremental(
-            session, run_id, records, plan, settings, policy, constraints, prepared
+            session, run_id, records, linked, plan, settings, policy, constraints, prepared
         )
         parameters, fitted = plan.parameters, plan.fitted_records
     else:
@@ -138,6 +150,7 @@ def match_and_publish(
             reviews,
             policy,
             rebuild_golden=rebuild_golden,
+            previous=linked,
         )
         summary = replace(summary, timings=_seconds(result.timings, summary.timings, prepared))
         per_rule, region = dict(result.pairs_per_rule), len(records)
@@ -163,17 +176,17 @@ def _incremental(
     session: Session,
     run_id: int,
     records: pd.DataFrame,
+    linked: dict[int, str],
     plan: MatchPlan,
     settings: MatchSettings,
     policy: SurvivorshipPolicy | None,
     constraints: Constraints,
     prepared: dict[str, float],
 ) -> tuple[PublishSummary, dict[str, int], int]:
-    """Re-cluster the region around the changed records; everyone else keeps their customer.
-    Adds its reading of the links to `prepared` (seconds per step)."""
+    """Re-cluster the region around the changed records; everyone else keeps their customer
+    (`linked`: record id -> customer id as stored). Adds its labelling to `prepared`."""
     assert plan.parameters is not None
     started = time.perf_counter()
-    linked = previous_links(session)
     # Each customer's label is its rank among the linked customer IDs.
     linked_records = np.fromiter(linked.keys(), dtype=np.int64, count=len(linked))
     labels, customer_ids = pd.factorize(pd.Series(list(linked.values()), dtype=object), sort=True)

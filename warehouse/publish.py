@@ -45,6 +45,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "identifiers",
     "quality_flags",
     "updated_at",
+    "last_run_id",  # the run that wrote the current version: what an incremental match redoes
 )
 GOLDEN_FIELDS: tuple[str, ...] = tuple(f for group in ATTRIBUTE_GROUPS.values() for f in group)
 _STORED: tuple[str, ...] = (*GOLDEN_FIELDS, "provenance", "record_count")
