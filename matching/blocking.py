@@ -19,8 +19,8 @@ import pandas as pd
 from recordlinkage.base import BaseIndexAlgorithm
 from recordlinkage.index import Block, SortedNeighbourhood
 
-from matching.catalog import TUPLE_COLUMNS
 from matching.settings import BlockingRule
+from matching.values import value_positions
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,7 @@ class AnyOfBlock(BaseIndexAlgorithm):
         self.max_block_size = max_block_size
 
     def _long(self, frame: pd.DataFrame) -> pd.DataFrame:
-        parts = []
-        for column in self.columns:
-            values = frame[column].reset_index(drop=True)
-            if column in TUPLE_COLUMNS:
-                values = values.explode()
-            parts.append(pd.DataFrame({"value": values, "pos": values.index}))
-        long = pd.concat(parts).dropna().drop_duplicates()
+        long = value_positions(frame, self.columns)
         sizes = long.groupby("value")["pos"].transform("size")
         return long[sizes <= self.max_block_size]
 

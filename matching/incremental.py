@@ -37,6 +37,7 @@ from matching.linker import (
 from matching.person_values import kinds_by_record
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings
+from matching.values import value_positions
 
 logger = logging.getLogger(__name__)
 
@@ -144,13 +145,7 @@ def _fellow_carriers(features: pd.DataFrame, changed: Mask) -> Mask:
     """Records carrying an email, phone or identifier of a changed record: whether a value
     is shared by several people (`matching.sharing`) can flip with one carrier more or
     less, and with it the weight of their own pairs."""
-    parts = []
-    for column in SHARED_VALUE_COLUMNS:
-        values = features[column].reset_index(drop=True)
-        if column == "identifiers":
-            values = values.explode()
-        parts.append(pd.DataFrame({"value": values, "pos": values.index}).dropna())
-    long = pd.concat(parts, ignore_index=True)
+    long = value_positions(features, SHARED_VALUE_COLUMNS, distinct=False)
     wanted = long["value"][changed[long["pos"].to_numpy()]].unique()
     near = long[long["value"].isin(wanted)].drop_duplicates()  # all carriers of those values
     counts = near["value"].map(near["value"].value_counts())

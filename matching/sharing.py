@@ -25,8 +25,8 @@ import pandas as pd
 from rapidfuzz.distance import DamerauLevenshtein
 
 from matching import keys
-from matching.catalog import TUPLE_COLUMNS
 from matching.keys import Nicknames
+from matching.values import value_positions
 
 _MAX_SPELLINGS = 4  # more distinct full names on one value are several people anyway
 
@@ -72,19 +72,9 @@ def _codes(names: pd.Series, nicknames: Nicknames) -> pd.Series:
     return pd.Series(table[codes], index=names.index, dtype=object)
 
 
-def _long(features: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    frames = []
-    for column in columns:
-        values = features[column]
-        if column in TUPLE_COLUMNS:
-            values = values.explode()
-        frames.append(pd.DataFrame({"value": values, "pos": values.index}))
-    return pd.concat(frames).dropna().drop_duplicates()
-
-
 def shared_values(features: pd.DataFrame, columns: Sequence[str], nicknames: Nicknames) -> set[str]:
     """Values of `columns` (any of them) that records of more than one person carry."""
-    long = _long(features, columns)
+    long = value_positions(features, columns)
     long = long[long["value"].duplicated(keep=False)]  # one carrier shares with nobody
     if long.empty:
         return set()
