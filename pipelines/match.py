@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -249,39 +248,65 @@ def _link_evidence(
 
     A record held in its cluster only by a person's decision is linked as `manual`.
     """
-    keys = {int(i): f"{s}:{k}" for i, s, k in records[["source", "source_key"]].itertuples()}
+    review = (pairs["decision"] == "review").to_numpy()
+    best = _strongest_pairs(pairs[~review], clusters)
+    partners = [*best["partner"].tolist(), *(r for pair in constraints.must_link for r in pair)]
+    keys = _source_keys(records, partners)
     manual: dict[int, LinkEvidence] = {}
     for left, right in constraints.must_link:
         if left in clusters and clusters.get(left) == clusters.get(right):
             for record, partner in ((left, right), (right, left)):
                 manual.setdefault(record, LinkEvidence("manual", None, {"partner": keys[partner]}))
-    best: dict[int, tuple[float, int, dict[str, Any]]] = {}
-    reviews: list[ReviewPair] = []
-    rejected = _kept_apart(clusters, constraints.cannot_link)
-    for left, right, score, decision, evidence in pairs[
-        ["left", "right", "score", "decision", "evidence"]
-    ].itertuples(index=False):
-        left, right, score = int(left), int(right), float(score)
-        if decision == "review":
-            if _cluster_pair(clusters, left, right) not in rejected:
-                reviews.append(ReviewPair(left, right, score, dict(evidence)))
-            continue
-        if clusters.get(left) != clusters.get(right):
-            continue  # an auto pair the clustering refused (anti-chaining)
-        for record, partner in ((left, right), (right, left)):
-            if record not in best or score > best[record][0]:
-                best[record] = (score, partner, dict(evidence))
     links = {
         record: LinkEvidence(
-            "auto", round(score, 6), {"partner": keys[partner], "fields": evidence}
+            "auto", round(score, 6), {"partner": keys[partner], "fields": dict(evidence)}
         )
-        for record, (score, partner, evidence) in best.items()
+        for record, partner, score, evidence in best.itertuples(index=False)
     }
+    rejected = _kept_apart(clusters, constraints.cannot_link)
+    reviews = [
+        ReviewPair(int(left), int(right), float(score), dict(evidence))
+        for left, right, score, evidence in pairs.loc[
+            review, ["left", "right", "score", "evidence"]
+        ].itertuples(index=False)
+        if _cluster_pair(clusters, left, right) not in rejected
+    ]
     if kinds is not None and reviews:
         held = dict(zip(kinds.index.tolist(), kinds.tolist(), strict=True))
         both = held_by_both(clusters, held, [(r.left, r.right) for r in reviews])
         reviews = [r._replace(apart=tuple(k)) for r, k in zip(reviews, both, strict=True)]
     return {**manual, **links}, reviews
+
+
+def _strongest_pairs(auto: pd.DataFrame, clusters: dict[int, int]) -> pd.DataFrame:
+    """Per record of an automatic pair inside its cluster (the clustering refuses some:
+    anti-chaining), its highest-scoring such pair, the earlier one on a tie: columns
+    `record`, `partner`, `score`, `evidence`."""
+    left = auto["left"].to_numpy(dtype=np.int64)
+    right = auto["right"].to_numpy(dtype=np.int64)
+    label = pd.Series(clusters, dtype="int64")
+    inside = label.reindex(left).fillna(-1).to_numpy() == label.reindex(right).fillna(-1).to_numpy()
+    rows = np.flatnonzero(inside)
+    score = np.repeat(auto["score"].to_numpy(dtype=np.float64)[rows], 2)
+    # Both sides of each pair, in the order the pairs come: the first strongest one wins.
+    record = np.column_stack([left[rows], right[rows]]).ravel()
+    partner = np.column_stack([right[rows], left[rows]]).ravel()
+    order = np.lexsort((np.arange(len(record)), -score))
+    first = order[~pd.Series(record[order]).duplicated().to_numpy()]
+    return pd.DataFrame(
+        {
+            "record": record[first].tolist(),
+            "partner": partner[first].tolist(),
+            "score": score[first].tolist(),
+            "evidence": auto["evidence"].to_numpy()[np.repeat(rows, 2)[first]],
+        }
+    )
+
+
+def _source_keys(records: pd.DataFrame, ids: list[int]) -> dict[int, str]:
+    """`source:source_key` of the records `ids`, the partner named in a link's evidence."""
+    wanted = records.loc[pd.unique(np.asarray(ids, dtype=np.int64)), ["source", "source_key"]]
+    return {int(i): f"{s}:{k}" for i, s, k in wanted.itertuples()}
 
 
 def _cluster_pair(clusters: dict[int, int], left: int, right: int) -> tuple[int, int] | None:

@@ -48,3 +48,23 @@ def test_review_pairs_say_which_kinds_of_one_person_value_both_customers_hold() 
     _, reviews = _link_evidence(RECORDS, pairs, CLUSTERS, Constraints([], []), kinds)
     apart = {(r.left, r.right): r.apart for r in reviews}
     assert apart == {(2, 4): ("email",), (2, 5): (), (4, 5): ("address",)}
+
+
+def test_each_record_is_linked_by_its_strongest_pair_inside_its_customer() -> None:
+    """3-4 links by 0.95, not the earlier 0.90; 4-5 crosses customers (the clustering
+    refused it) and links nothing, whatever its score. Once 5 is in 3's customer, 3 has
+    two partners at 0.95 and keeps the earlier pair."""
+    pairs = _pairs(
+        (3, 4, 0.90, "auto"),
+        (1, 2, 0.99, "auto"),
+        (3, 4, 0.95, "auto"),
+        (4, 5, 0.999, "auto"),
+        (3, 5, 0.95, "auto"),
+    )
+    links, _ = _link_evidence(RECORDS, pairs, CLUSTERS, Constraints([], []))
+    partners = {r: (e.score, e.evidence["partner"][-1]) for r, e in links.items()}
+    assert partners == {1: (0.99, "b"), 2: (0.99, "a"), 3: (0.95, "d"), 4: (0.95, "c")}
+    links, _ = _link_evidence(RECORDS, pairs, {**CLUSTERS, 5: 1}, Constraints([], []))
+    partners = {r: (e.score, e.evidence["partner"][-1]) for r, e in links.items()}
+    assert partners[3] == (0.95, "d")
+    assert partners[4] == (0.999, "e") and partners[5] == (0.999, "d")
