@@ -3,7 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
 from warehouse.engine import engine_for, session_factory
@@ -117,3 +118,31 @@ def test_a_late_older_export_becomes_history_not_the_current_version(warehouse_u
     assert _history(warehouse_url) == [("Hauptstraße", date(2024, 5, 1), date(2024, 5, 3))]
     with session_factory(engine_for(warehouse_url))() as session:
         assert session.scalars(select(SourceRecord.street)).one() == "Königstraße"
+
+
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_key_lookups_are_planned_on_the_grown_table(warehouse_url: str) -> None:
+    """A first load fills `source_record` inside one transaction: once it holds far more
+    rows than its statistics say, it is analyzed before the next chunk's key lookups, so
+    PostgreSQL looks the keys up in the index instead of scanning the source's records."""
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        run_id = start_run(session, "landing")
+        stager = FileStager(session, run_id, delivery(sha="c" * 64))
+        for chunk in range(4):
+            for n in range(chunk * 3_000, (chunk + 1) * 3_000):
+                rec = record(key=str(n), first_name="Jürgen", last_name="Weiß")
+                stager.loaded(parsed(rec), lineage(n + 2, id=str(n)))
+            stager.flush()
+        counted = session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'source_record'::regclass")
+        )
+        assert counted is not None and counted >= 6_000  # analyzed within the transaction
+        keys = ", ".join(f"'{n}'" for n in range(0, 12_000, 240))
+        plan = session.scalars(
+            text(
+                "EXPLAIN SELECT id FROM source_record WHERE source = 'shop_customer' "
+                f"AND source_key IN ({keys})"
+            )
+        ).all()
+        index_conditions = [line for line in plan if "Index Cond" in line]
+        assert any("source_key" in line for line in index_conditions), "\n".join(plan)
