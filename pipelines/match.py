@@ -304,8 +304,10 @@ def _strongest_pairs(auto: pd.DataFrame, clusters: dict[int, int]) -> pd.DataFra
 
 
 def _source_keys(records: pd.DataFrame, ids: list[int]) -> dict[int, str]:
-    """`source:source_key` of the records `ids`, the partner named in a link's evidence."""
-    wanted = records.loc[pd.unique(np.asarray(ids, dtype=np.int64)), ["source", "source_key"]]
+    """`source:source_key` of those of the records `ids` still present (a person's decision
+    may name an erased record), the partner named in a link's evidence."""
+    present = records.index.intersection(pd.Index(np.asarray(ids, dtype=np.int64)))
+    wanted = records.loc[present, ["source", "source_key"]]
     return {int(i): f"{s}:{k}" for i, s, k in wanted.itertuples()}
 
 

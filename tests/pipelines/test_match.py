@@ -68,3 +68,10 @@ def test_each_record_is_linked_by_its_strongest_pair_inside_its_customer() -> No
     partners = {r: (e.score, e.evidence["partner"][-1]) for r, e in links.items()}
     assert partners[3] == (0.95, "d")
     assert partners[4] == (0.999, "e") and partners[5] == (0.999, "d")
+
+
+def test_a_decision_naming_an_erased_record_links_the_others() -> None:
+    """A must-link from before an erasure names record 9, no longer in the warehouse."""
+    pairs = _pairs((1, 2, 0.99, "auto"))
+    links, _ = _link_evidence(RECORDS, pairs, CLUSTERS, Constraints([(9, 1)], []))
+    assert set(links) == {1, 2}
