@@ -80,3 +80,7 @@ def test_log_scaled_charts_label_plain_counts() -> None:
     svg = cluster_chart(QualityFigures(cluster_sizes={1: 120_000, 2: 4_000, 3: 90}))
     assert ">100,000<" in svg and ">1,000<" in svg
     assert "mathdefault" not in svg  # no 10^x typeset
+    # Within one decade the minor ticks carry the labels.
+    narrow = cluster_chart(QualityFigures(cluster_sizes={1: 60, 2: 30, 3: 20}))
+    assert ">30<" in narrow and ">60<" in narrow, "no count on the y axis"
+    assert "mathdefault" not in narrow
