@@ -236,6 +236,7 @@ class FileStager:
         self._loaded: list[tuple[ParsedRow, Lineage]] = []
         self._quarantined: list[dict[str, Any]] = []
         self._inserted_at_analyze = 0  # this delivery's inserts when it last ran ANALYZE
+        self._analyzed: set[str] = set()  # tables this delivery's transaction analyzed
 
     def loaded(self, parsed: ParsedRow, lineage: Lineage) -> None:
         self.counts.read += 1
@@ -310,7 +311,7 @@ class FileStager:
         planned for an empty table turn into sequential scans. Child rows are counted by
         the records that carry them."""
         for table in ("touchpoint", "consent"):
-            self._analyze_if_stale(table, self.counts.inserted)
+            self._analyze_if_stale(table, self.counts.inserted + self.counts.updated)
         self._plan_on_fresh_statistics()
 
     def _plan_on_fresh_statistics(self) -> None:
@@ -326,7 +327,11 @@ class FileStager:
         """ANALYZE `table` on PostgreSQL when the rows written since its last ANALYZE
         (committed ones, as the server counts them, and `written_here`, this transaction's)
         exceed half of what it counted then. One catalog read; ANALYZE samples a fixed
-        number of rows, and growth by half each time keeps it to a few per load."""
+        number of rows, and growth by half each time keeps it to a few per load.
+
+        The server's counts are read once per transaction (a snapshot, taken before any
+        ANALYZE of ours), so after this transaction analyzed a table only `written_here`
+        counts: else every later chunk would analyze again."""
         if self._session.get_bind().dialect.name != "postgresql":
             return False
         counted, changed = self._session.execute(
@@ -337,10 +342,12 @@ class FileStager:
             ),
             {"name": table},
         ).one()
-        stale = int(changed or 0) + written_here
-        if stale <= max(float(counted), 0.0) * _STALE_SHARE + _ANALYZE_AFTER_ROWS:
+        committed = 0 if table in self._analyzed else int(changed or 0)
+        allowed = max(float(counted), 0.0) * _STALE_SHARE + _ANALYZE_AFTER_ROWS
+        if committed + written_here <= allowed:
             return False
         self._session.execute(text(f"ANALYZE {table}"))
+        self._analyzed.add(table)
         return True
 
     def _write_records(self, rows: list[tuple[ParsedRow, Lineage]]) -> None:

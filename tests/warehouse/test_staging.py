@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
 from warehouse.engine import engine_for, session_factory
@@ -146,3 +146,49 @@ def test_key_lookups_are_planned_on_the_grown_table(warehouse_url: str) -> None:
         ).all()
         index_conditions = [line for line in plan if "Index Cond" in line]
         assert any("source_key" in line for line in index_conditions), "\n".join(plan)
+
+
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_a_delivery_analyzes_a_stale_table_once_not_per_chunk(warehouse_url: str) -> None:
+    """The server reads its row counts once per transaction: after a first delivery of
+    20,000 rows it still says 20,000 rows changed on every chunk of the next delivery, so
+    only this delivery's own rows may count once it has analyzed the table."""
+    engine = engine_for(warehouse_url)
+
+    def stage(first: int, chunks: int, size: int) -> None:
+        with session_factory(engine).begin() as session:
+            run_id = start_run(session, "landing")
+            stager = FileStager(
+                session, run_id, delivery(path=f"d{first}.csv", sha=f"{first:064d}")
+            )
+            for n in range(first, first + chunks * size):
+                stager.loaded(parsed(record(key=str(n), first_name="Jürgen")), lineage(n + 2))
+                if (n - first + 1) % size == 0:
+                    stager.flush()
+            stager.finish()
+
+    stage(0, 4, 5_000)
+    with engine.connect() as connection:  # the first delivery's counts reach the server
+        for _ in range(50):
+            changed = connection.scalar(
+                text(
+                    "SELECT n_mod_since_analyze FROM pg_stat_user_tables "
+                    "WHERE relname = 'source_record'"
+                )
+            )
+            if changed and changed >= 20_000:
+                break
+            connection.execute(text("SELECT pg_stat_clear_snapshot(), pg_sleep(0.1)"))
+        assert changed is not None and changed >= 20_000
+    analyzed: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("ANALYZE source_record"):
+            analyzed.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        stage(100_000, 10, 1_000)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(analyzed) == 1, f"ANALYZE ran {len(analyzed)} times for one delivery"
