@@ -56,7 +56,7 @@ def plan_matching(
     settings: MatchSettings,
     *,
     allow_incremental: bool,
-    linked: Collection[int] = (),
+    linked: Collection[int],
 ) -> MatchPlan:
     """Incremental when the stored parameters still fit the warehouse, else full.
     `linked`: the record ids linked to a customer (`previous_links`)."""
