@@ -17,6 +17,7 @@ from connectors.landing import file_facts, file_stamp, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
 from schemas.parse import parse_row
 from schemas.records import ParsedRow
+from warehouse.models import IngestedFile
 from warehouse.privacy import load_suppressions
 from warehouse.staging import (
     Delivery,
@@ -144,11 +145,18 @@ def _stamped_unchanged(session: Session, landing: Path, file: LandingFile) -> bo
     return loaded_with_stamp(session, file.path.relative_to(landing).as_posix(), file_stamp(file))
 
 
-def needs_loading(session: Session, landing: Path, file: LandingFile, *, reprocess: bool) -> bool:
-    """False for a delivery loaded before (same name, same bytes), unless reprocessing.
+def _loaded_before(session: Session, delivery: Delivery) -> IngestedFile | None:
+    """The manifest entry of these bytes if they were loaded before. Under another stamp
+    (touched, copied again) it takes the new one in the caller's transaction, so the next
+    run knows the delivery without a read."""
+    found = loaded_manifest(session, delivery.path, delivery.sha256)
+    if found is not None:
+        found.stamp = delivery.stamp
+    return found
 
-    Bytes loaded before under another stamp (touched, copied again) get the new stamp in
-    the caller's transaction, so the next run knows them without a read."""
+
+def needs_loading(session: Session, landing: Path, file: LandingFile, *, reprocess: bool) -> bool:
+    """False for a delivery loaded before (same name, same bytes), unless reprocessing."""
     if reprocess:
         return True
     if _stamped_unchanged(session, landing, file):
@@ -157,11 +165,7 @@ def needs_loading(session: Session, landing: Path, file: LandingFile, *, reproce
         delivery = delivery_of(landing, file)
     except SourceFormatError:
         return True  # staging reports the rejection
-    loaded_before = loaded_manifest(session, delivery.path, delivery.sha256)
-    if loaded_before is None:
-        return True
-    loaded_before.stamp = delivery.stamp
-    return False
+    return _loaded_before(session, delivery) is None
 
 
 def stage_delivery(
@@ -190,9 +194,8 @@ def stage_delivery(
     except SourceFormatError as exc:
         return _reject(session, run_id, relative, file, None, exc.reason)
     facts_seconds = time.perf_counter() - started  # its SHA-256 and encoding: one whole read
-    loaded_before = loaded_manifest(session, relative, delivery.sha256)
+    loaded_before = _loaded_before(session, delivery)
     if loaded_before is not None and not reprocess:
-        loaded_before.stamp = delivery.stamp  # the same bytes, touched or copied again
         return StageOutcome(relative, file.record_kind, "unchanged", FileCounts())
     if parsed is not None and parsed.reason is not None:
         return _reject(session, run_id, relative, file, delivery, parsed.reason)
