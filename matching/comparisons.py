@@ -70,9 +70,14 @@ def _has_nickname(values: Values, nicknames: Nicknames) -> Mask:
     return per_value(values, lambda v: v in nicknames.index)
 
 
-def _swapped(left: Side, right: Side, ok: Mask, nicknames: Nicknames) -> Mask:
+def _swapped(
+    left: Side, right: Side, ok: Mask, nicknames: Nicknames, thresholds: Thresholds
+) -> Mask:
     """First and last name crossed (`Baumann Manni` / `Manni Baumann` or `Manfred Baumann`);
-    nicknames count on either side, since the swapped first name sits in the last slot."""
+    nicknames count on either side, since the swapped first name sits in the last slot.
+    One crossing may carry a typo (`Schneider Frnak` / `Frank Schneider`: same sound or
+    Jaro-Winkler at the high threshold) when neither name agrees in place: a form filled
+    in the wrong order is typed as carelessly as any other."""
     fa, la = left["first_name_key"], left["last_name_key"]
     fb, lb = right["first_name_key"], right["last_name_key"]
 
@@ -80,8 +85,23 @@ def _swapped(left: Side, right: Side, ok: Mask, nicknames: Nicknames) -> Mask:
         known = where & _has_nickname(a, nicknames) & _has_nickname(b, nicknames)
         return equal(a, b) | holds(a, b, known, nicknames.same_person_name)
 
-    cross = alike(fa, lb, ok)
-    return cross & alike(la, fb, cross) & ~(equal(fa, fb) & equal(la, lb))
+    def typo(first: Side, last: Side, where: Mask) -> Mask:
+        """`first`'s first name against `last`'s last name, one typo apart."""
+        a, b = first["first_name_din"], last["last_name_din"]
+        where = where & present(a) & present(b)
+        sound = equal(first["first_name_phonetic"], last["last_name_phonetic"])
+        jw = jaro_winkler(a, b, where & ~sound)
+        return where & (sound | (jw >= thresholds[0]))
+
+    first_crossed = alike(fa, lb, ok)  # left's first name in right's last slot
+    last_crossed = alike(la, fb, ok)
+    in_place = equal(fa, fb) | equal(la, lb)
+    loose = ok & ~in_place & (first_crossed ^ last_crossed)
+    return (
+        (first_crossed & last_crossed & ~(equal(fa, fb) & equal(la, lb)))
+        | typo(right, left, loose & first_crossed)
+        | typo(left, right, loose & last_crossed)
+    )
 
 
 def _crossed(right: Side, swapped: Mask) -> Side:
@@ -137,7 +157,7 @@ def first_name(left: Side, right: Side, thresholds: Thresholds, nicknames: Nickn
     already counted as last_name "swapped"), the other the first names (Manfred ~ Manni,
     "nickname"). Taking the weaker never counts the surname twice and stays symmetric."""
     ok = present(left["first_name_din"]) & present(right["first_name_din"])
-    swapped = ok & _swapped(left, right, ok, nicknames)
+    swapped = ok & _swapped(left, right, ok, nicknames, thresholds)
     codes = _first_levels(left, _crossed(right, swapped), ok, thresholds, nicknames)
     where = np.flatnonzero(swapped)
     if where.size:
@@ -153,7 +173,7 @@ def last_name(left: Side, right: Side, thresholds: Thresholds, nicknames: Nickna
     ok = present(a) & present(b)
     ka, kb = left["last_name_key"], right["last_name_key"]
     exact = ok & equal(ka, kb)
-    swapped = ok & ~exact & _swapped(left, right, ok, nicknames)
+    swapped = ok & ~exact & _swapped(left, right, ok, nicknames, thresholds)
     rest = ok & ~exact & ~swapped
     phonetic = rest & equal(left["last_name_phonetic"], right["last_name_phonetic"])
     jw = jaro_winkler(a, b, rest & ~phonetic)

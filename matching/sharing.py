@@ -33,10 +33,16 @@ _MAX_SPELLINGS = 4  # more distinct full names on one value are several people a
 
 def _alike(a: str, b: str) -> bool:
     """One name spelt twice: one keyboard slip apart (an edit or a transposition), or
-    equal where `?` stands for any letter (Windows-1252 lost it)."""
+    equal where `?` stands for any letter (Windows-1252 lost it). Two names of three
+    letters one letter apart are two names (Kim / Tim); a dropped letter is a slip even
+    then (Wolf / Wof)."""
     if len(a) == len(b) and all(x == y or "?" in (x, y) for x, y in zip(a, b, strict=True)):
         return True
-    return min(len(a), len(b)) >= 4 and DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1
+    return (
+        min(len(a), len(b)) >= 3
+        and max(len(a), len(b)) >= 4
+        and DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1
+    )
 
 
 def _one_carrier(names: set[tuple[str, str, str]]) -> bool:

@@ -92,6 +92,26 @@ def test_swapped_names_compare_crossed() -> None:
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
+        # Swapped with a typo in either crossing: the first names are compared crossed.
+        (("Schneider", "Frnak"), ("Frank", "Schneider"), ("phonetic", "swapped")),
+        (("Schnieder", "Frank"), ("Frank", "Schneider"), ("phonetic", "swapped")),
+        (("Wolfgagn", "Krause"), ("Krause", "Wolfgang"), ("jw_high", "swapped")),
+        # A name agreeing in place is not a swap, however close the crossing is.
+        (("Walter", "Walter"), ("Walter", "Walters"), ("exact", "jw_high")),
+        # Neither crossing agrees outright: two different people.
+        (("Peter", "Hermann"), ("Herrmann", "Peters"), ("different", "different")),
+    ],
+)
+def test_swapped_names_forgive_one_typo(
+    a: tuple[str, str], b: tuple[str, str], expected: tuple[str, str]
+) -> None:
+    got = levels(rec(first_name=a[0], last_name=a[1]), rec(first_name=b[0], last_name=b[1]))
+    assert (got["first_name"], got["last_name"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
         ({"birth_date": date(1980, 2, 1)}, {"birth_date": date(1980, 2, 1)}, "exact"),
         ({"birth_date": date(1980, 2, 1)}, {"birth_month_day": "02-01"}, "month_day"),
         ({"birth_date": date(1980, 2, 1)}, {"birth_date": date(1980, 1, 2)}, "transposed"),

@@ -47,3 +47,21 @@ def test_a_mobile_stays_personal_under_a_nickname_and_a_typo(
         rec(first_name=other_first, last_name=other_last, phone=mobile, source_key="b"),
     )
     assert out["phone_shared"].tolist() == [shared, shared]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "other_last", "shared"),
+    [
+        ("Emil", "Wolf", "Wof", False),  # a dropped letter from a short name
+        ("Emil", "Kim", "Tim", True),  # three letters each, one apart: two names
+    ],
+)
+def test_a_slip_in_a_short_surname_keeps_one_carrier(
+    first: str, last: str, other_last: str, shared: bool
+) -> None:
+    mobile = "+4917920082291"
+    out = features(
+        rec(first_name=first, last_name=last, phone=mobile),
+        rec(first_name=first, last_name=other_last, phone=mobile, source_key="b"),
+    )
+    assert out["phone_shared"].tolist() == [shared, shared]
