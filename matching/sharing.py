@@ -45,13 +45,20 @@ def _alike(a: str, b: str) -> bool:
     )
 
 
-def _one_carrier(names: set[tuple[str, str, str]]) -> bool:
+Spelling = tuple[str, str]  # a name DIN-folded (keeps `?`) and as its key (Müller = Muller)
+
+
+def _same(a: Spelling, b: Spelling) -> bool:
+    """Alike in either form: `Mluler` is one slip from `Muller`, two from `Mueller`."""
+    return _alike(a[0], b[0]) or _alike(a[1], b[1])
+
+
+def _one_carrier(names: set[tuple[Spelling, str, Spelling]]) -> bool:
     """All (first, first's nickname group, last) spellings are alike pairwise, in either
     order: the first names by spelling or by group (`Michi Lange` / `Michael Lage`)."""
     spellings = sorted(names)
     return all(
-        ((_alike(f1, f2) or _alike(g1, g2)) and _alike(l1, l2))
-        or (_alike(f1, l2) and _alike(l1, f2))
+        ((_same(f1, f2) or _alike(g1, g2)) and _same(l1, l2)) or (_same(f1, l2) and _same(l1, f2))
         for i, (f1, g1, l1) in enumerate(spellings)
         for f2, g2, l2 in spellings[i + 1 :]
     )
@@ -63,10 +70,15 @@ def _typos_only(
     """Those of `values` whose carriers' full names differ by typos (and nicknames) only."""
     rows = long[long["value"].isin(values) & long["full"].notna()]
     where = rows["pos"].to_numpy()
-    first = features["first_name_din"].to_numpy()[where]
-    group = [nicknames.canonical(k) for k in features["first_name_key"].to_numpy()[where]]
-    last = features["last_name_din"].to_numpy()[where]
-    names: dict[str, set[tuple[str, str, str]]] = {}
+    first_key = features["first_name_key"].to_numpy()[where]
+    first = zip(features["first_name_din"].to_numpy()[where], first_key, strict=True)
+    group = [nicknames.canonical(k) for k in first_key]
+    last = zip(
+        features["last_name_din"].to_numpy()[where],
+        features["last_name_key"].to_numpy()[where],
+        strict=True,
+    )
+    names: dict[str, set[tuple[Spelling, str, Spelling]]] = {}
     for value, f, g, surname in zip(rows["value"], first, group, last, strict=True):
         names.setdefault(value, set()).add((f, g, surname))
     return {v for v, n in names.items() if len(n) <= _MAX_SPELLINGS and _one_carrier(n)}

@@ -53,10 +53,11 @@ def test_a_mobile_stays_personal_under_a_nickname_and_a_typo(
     ("first", "last", "other_last", "shared"),
     [
         ("Emil", "Wolf", "Wof", False),  # a dropped letter from a short name
+        ("Claudia", "Müller", "Mluler", False),  # one slip from Muller, two from Mueller
         ("Emil", "Kim", "Tim", True),  # three letters each, one apart: two names
     ],
 )
-def test_a_slip_in_a_short_surname_keeps_one_carrier(
+def test_a_slip_in_a_surname_keeps_one_carrier(
     first: str, last: str, other_last: str, shared: bool
 ) -> None:
     mobile = "+4917920082291"
