@@ -141,10 +141,13 @@ def _first_levels(
         ka, kb, full & ~nickname & ~part & same_start, is_feminine_variant
     )
     similar = full & ~nickname & ~part & ~distinct
-    phonetic = similar & equal(left["first_name_phonetic"], right["first_name_phonetic"])
     jw = jaro_winkler(a, b, similar)
     initial = rest & (ia | ib) & same_start
     high, mid = thresholds
+    # Sounding alike makes one name only when spelt alike too: Jens / Jonas, Lena / Leon
+    # and Katharina / Gudrun share their Kölner Phonetik code.
+    sound = equal(left["first_name_phonetic"], right["first_name_phonetic"])
+    phonetic = similar & sound & (jw >= high)
     return select(
         [exact, nickname, part, phonetic, similar & (jw >= high), initial, similar & (jw >= mid)],
         ok,

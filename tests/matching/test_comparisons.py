@@ -48,6 +48,9 @@ def levels(a: dict[str, Any], b: dict[str, Any], *others: dict[str, Any]) -> dic
         ({"first_name": "Manni"}, {"first_name": "Manfred"}, "nickname"),
         ({"first_name": "Hans-Peter"}, {"first_name": "Peter"}, "part"),
         ({"first_name": "Marlene"}, {"first_name": "Marlen"}, "phonetic"),
+        # Alike in sound, not in spelling: other names (Kölner Phonetik 68 and 4276).
+        ({"first_name": "Jens"}, {"first_name": "Jonas"}, "jw_mid"),
+        ({"first_name": "Katharina"}, {"first_name": "Gudrun"}, "different"),
         ({"first_name": "Wolfgang"}, {"first_name": "Wolfgagn"}, "jw_high"),  # typo
         ({"first_name": "M."}, {"first_name": "Marlene"}, "initial"),
         ({"first_name": "Sabine"}, {"first_name": "Sabrina"}, "jw_mid"),  # similar, not a typo
