@@ -129,12 +129,13 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
     """The match columns of `records`, sorted by record id (kept in column `record_id`)."""
     if not records.index.is_monotonic_increasing:
         records = records.sort_index()
-    for column in INPUT_COLUMNS:
-        if column not in records.columns:
-            records = records.assign(**{column: None})
     nicknames = keys.load_nicknames(nickname_files)
     out = pd.DataFrame({"record_id": records.index.to_numpy()})
-    records = records.reset_index(drop=True)
+    # Only the input columns, on positions 0..n-1 (re-indexing the whole frame copied it).
+    missing = np.full(len(records), None, dtype=object)
+    records = pd.DataFrame(
+        {c: records[c].to_numpy() if c in records.columns else missing for c in INPUT_COLUMNS}
+    )
     _names(out, records["first_name"], "first_name", nicknames)
     _names(out, records["last_name"], "last_name", nicknames)
     out["name_tokens"] = [
