@@ -215,7 +215,13 @@ class MatchReview(Base):
     """A candidate pair scored between the thresholds, waiting for a human."""
 
     __tablename__ = "match_review"
-    __table_args__ = (UniqueConstraint("left_record_id", "right_record_id"),)
+    # The unique pair serves look-ups by the left record; the right one has its own index
+    # (an incremental match reads the pending pairs touching its region from both sides,
+    # and erasing a record cascades to the pairs naming it on either side).
+    __table_args__ = (
+        UniqueConstraint("left_record_id", "right_record_id"),
+        Index("ix_match_review_right_record_id", "right_record_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     left_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id", ondelete="CASCADE"))
