@@ -22,6 +22,7 @@ from warehouse.bulk import fetch_tuples, insert_rows, update_rows
 from warehouse.golden import ATTRIBUTE_GROUPS, SurvivorshipPolicy, build_golden
 from warehouse.identity import next_customer_number, plan_identities, previous_links, write_events
 from warehouse.models import Base, Customer, CustomerLink, MatchReview, SourceRecord
+from warehouse.statistics import PlannerStatistics
 
 MATCH_COLUMNS: tuple[str, ...] = (
     "source",
@@ -169,13 +170,21 @@ def publish_partition(
 
     timings: dict[str, float] = {}
     unchanged_basis = {} if rebuild_golden else basis
-    _write_customers(
+    customers_written = _write_customers(
         session, run_id, records, members, plan.retired, unchanged_basis, policy, timings
     )
     started = time.perf_counter()
-    links_changed = _write_links(session, run_id, members, links, previous, relinked)
+    links_changed, links_written = _write_links(session, run_id, members, links, previous, relinked)
     write_events(session, run_id, plan)
-    pending = _write_reviews(session, run_id, reviews, clusters, relinked)
+    pending, reviews_written = _write_reviews(session, run_id, reviews, clusters, relinked)
+    statistics = PlannerStatistics(session)  # the next run's look-ups plan on these tables
+    for table, written in (
+        ("customer", customers_written),
+        ("customer_link", links_written),
+        ("identity_event", len(plan.events)),
+        ("match_review", reviews_written),
+    ):
+        statistics.refresh(table, written)
     timings["load"] += time.perf_counter() - started
     kinds = [kind for kind, *_ in plan.events]
     return PublishSummary(
@@ -220,8 +229,9 @@ def _write_customers(
     previous: Mapping[int, str],
     policy: SurvivorshipPolicy | None,
     timings: dict[str, float],
-) -> None:
-    """Golden records of new customers and of those whose records or members changed.
+) -> int:
+    """Golden records of new customers and of those whose records or members changed;
+    returns the customer rows written.
 
     A customer whose member set is the same as before and none of whose records changed in
     this run keeps its golden record untouched: nothing it is built from moved.
@@ -285,6 +295,7 @@ def _write_customers(
     for batch in (u for u in updates if u["status"] == "active"), retiring:
         update_rows(session, _TABLES["customer"], list(batch))  # one key set per batch
     timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
+    return len(inserts) + len(updates)
 
 
 def _stored_golden(
@@ -311,9 +322,9 @@ def _write_links(
     links: Mapping[int, LinkEvidence],
     previous: Mapping[int, str],
     relinked: Collection[int] | None = None,
-) -> int:
+) -> tuple[int, int]:
     """Insert new links and bulk-update changed ones (of `relinked` records only, when
-    given); returns how many records moved."""
+    given); returns how many records moved and how many link rows were written."""
     columns = ("customer_id", "method", "score", "evidence")
     query = select(CustomerLink.source_record_id, *(getattr(CustomerLink, c) for c in columns))
     rows: Iterable[Row[Any]]
@@ -344,9 +355,8 @@ def _write_links(
                 updates.append(row)
     insert_rows(session, _TABLES["customer_link"], inserts)
     update_rows(session, _TABLES["customer_link"], updates, key="source_record_id")
-    return sum(1 for r in updates if previous.get(r["source_record_id"]) != r["customer_id"]) + len(
-        inserts
-    )
+    moved = sum(1 for r in updates if previous.get(r["source_record_id"]) != r["customer_id"])
+    return moved + len(inserts), len(updates) + len(inserts)
 
 
 def _write_reviews(
@@ -355,10 +365,11 @@ def _write_reviews(
     reviews: Sequence[ReviewPair | tuple[int, int, float, dict[str, Any]]],
     clusters: Mapping[int, int],
     relinked: Collection[int] | None = None,
-) -> int:
+) -> tuple[int, int]:
     """Replace the pending review pairs by `reviews` (those split across clusters); with
     `relinked`, only pending pairs touching those records: the others were not re-scored
-    and stay as they are. Returns the number of review pairs written or kept."""
+    and stay as they are. Returns the number of pending review pairs after this, and the
+    rows deleted, updated or inserted."""
     wanted: dict[tuple[int, int], ReviewPair] = {}
     for review in reviews:
         item = ReviewPair(*review)
@@ -396,12 +407,13 @@ def _write_reviews(
         if (left, right) not in pending and (left, right) not in decided
     ]
     insert_rows(session, _TABLES["match_review"], new)
+    written = len(stale) + len(moved) + len(new)
     if relinked is None:
-        return len(wanted)
+        return len(wanted), written
     untouched = session.scalar(
         select(func.count()).select_from(MatchReview).where(MatchReview.status == "pending")
     )
-    return int(untouched or 0)
+    return int(untouched or 0), written
 
 
 def _apart(item: ReviewPair) -> str | None:

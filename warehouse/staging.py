@@ -31,12 +31,9 @@ from warehouse.models import (
     Touchpoint,
 )
 from warehouse.privacy import Suppressions
+from warehouse.statistics import PlannerStatistics
 
 _TABLES = Base.metadata.tables  # Core tables: bulk inserts without the ORM's per-row work
-# PostgreSQL's statistics of a table are stale once the rows written since its last
-# ANALYZE exceed this share of the rows it counted plus this many (`_analyze_if_stale`).
-_STALE_SHARE = 0.5
-_ANALYZE_AFTER_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -235,8 +232,7 @@ class FileStager:
         self.counts = FileCounts()
         self._loaded: list[tuple[ParsedRow, Lineage]] = []
         self._quarantined: list[dict[str, Any]] = []
-        # Tables this delivery's transaction analyzed -> the rows it had written to them then.
-        self._analyzed_at: dict[str, int] = {}
+        self._statistics = PlannerStatistics(session)
 
     def loaded(self, parsed: ParsedRow, lineage: Lineage) -> None:
         self.counts.read += 1
@@ -311,43 +307,14 @@ class FileStager:
         planned for an empty table turn into sequential scans. Child rows are counted by
         the records that carry them."""
         for table in ("touchpoint", "consent"):
-            self._analyze_if_stale(table, self.counts.inserted + self.counts.updated)
-        self._analyze_if_stale("source_record", self.counts.inserted)
-
-    def _analyze_if_stale(self, table: str, written: int) -> None:
-        """ANALYZE `table` on PostgreSQL when the rows written since its last ANALYZE
-        (committed ones, as the server counts them, and this transaction's: `written` so
-        far, less what it had written at its own last ANALYZE) exceed half of what it
-        counted then. One catalog read; ANALYZE samples a fixed number of rows, and growth
-        by half each time keeps it to a few per load.
-
-        The server's counts are read once per transaction (a snapshot, taken before any
-        ANALYZE of ours), so after this transaction analyzed a table only its own rows
-        since count: else every later chunk would analyze again."""
-        if self._session.get_bind().dialect.name != "postgresql":
-            return
-        counted, changed = self._session.execute(
-            text(
-                "SELECT c.reltuples, s.n_mod_since_analyze FROM pg_class c "
-                "JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                "WHERE c.oid = CAST(:name AS regclass)"
-            ),
-            {"name": table},
-        ).one()
-        if table in self._analyzed_at:
-            stale = written - self._analyzed_at[table]
-        else:
-            stale = int(changed or 0) + written
-        if stale <= max(float(counted), 0.0) * _STALE_SHARE + _ANALYZE_AFTER_ROWS:
-            return
-        self._session.execute(text(f"ANALYZE {table}"))
-        self._analyzed_at[table] = written
+            self._statistics.refresh(table, self.counts.inserted + self.counts.updated)
+        self._statistics.refresh("source_record", self.counts.inserted)
 
     def _write_records(self, rows: list[tuple[ParsedRow, Lineage]]) -> None:
         # On stale statistics PostgreSQL expects a source's records to be a handful and
         # looks up a chunk's keys by scanning all of that source's records, per batch of
         # keys: measured on a first load of 230k rows, 11.1 s of lookups (SQLite 0.5 s).
-        self._analyze_if_stale("source_record", self.counts.inserted)
+        self._statistics.refresh("source_record", self.counts.inserted)
         by_key: dict[tuple[str, str], tuple[ParsedRow, Lineage, str]] = {}
         for parsed, lineage in rows:
             key: tuple[str, str] = (parsed.record.source, parsed.record.source_key)

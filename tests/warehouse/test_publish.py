@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pandas as pd
+import pytest
 from sqlalchemy import func, select, text
 
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
@@ -165,3 +166,48 @@ def test_an_incremental_publish_plans_only_its_regions_customers(warehouse_url: 
     assert split["1"] not in first.values()
     with session_factory(engine_for(warehouse_url))() as session:
         assert session.get_one(Customer, first["1"]).record_count == 1
+
+
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_a_large_publish_leaves_statistics_the_next_run_plans_on(warehouse_url: str) -> None:
+    """The next run reads the pending review pairs touching its region by record id. On
+    a server without autovacuum (or before it woke up) the planner saw an empty queue and
+    scanned all of it per batch of ids: a publish that wrote thousands of rows analyzes
+    the tables it wrote."""
+    people = 12_000
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        run_id = start_run(session, "landing")
+        stager = FileStager(session, run_id, delivery())
+        for n in range(people):
+            stager.loaded(parsed(record(key=str(n), first_name="Jürgen")), lineage(n + 2))
+        stager.finish()
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        run_id = start_run(session, "landing")
+        frame = identity_frame(session)
+        ids = frame.index.tolist()
+        clusters = {record_id: label for label, record_id in enumerate(ids)}
+        reviews = [(left, right, 0.5, {}) for left, right in zip(ids[::2], ids[1::2], strict=True)]
+        publish_partition(session, run_id, frame, clusters, {}, reviews)
+    with engine_for(warehouse_url).connect() as connection:
+        counted = dict(
+            connection.execute(
+                text(
+                    "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+                    "('customer', 'customer_link', 'identity_event', 'match_review')"
+                )
+            ).all()
+        )
+        assert counted == {
+            "customer": people,
+            "customer_link": people,
+            "identity_event": people,
+            "match_review": people // 2,
+        }
+        wanted = ", ".join(str(i) for i in ids[1:2_000:40])
+        plan = connection.scalars(
+            text(
+                "EXPLAIN SELECT id FROM match_review WHERE status = 'pending' "
+                f"AND right_record_id IN ({wanted})"
+            )
+        ).all()
+        assert any("Index Cond" in line and "right_record_id" in line for line in plan), plan
