@@ -170,21 +170,21 @@ def publish_partition(
 
     timings: dict[str, float] = {}
     unchanged_basis = {} if rebuild_golden else basis
-    customers_written = _write_customers(
+    new_customers = _write_customers(
         session, run_id, records, members, plan.retired, unchanged_basis, policy, timings
     )
     started = time.perf_counter()
-    links_changed, links_written = _write_links(session, run_id, members, links, previous, relinked)
+    links_changed, new_links = _write_links(session, run_id, members, links, previous, relinked)
     write_events(session, run_id, plan)
-    pending, reviews_written = _write_reviews(session, run_id, reviews, clusters, relinked)
+    pending, reviews_grown = _write_reviews(session, run_id, reviews, clusters, relinked)
     statistics = PlannerStatistics(session)  # the next run's look-ups plan on these tables
-    for table, written in (
-        ("customer", customers_written),
-        ("customer_link", links_written),
+    for table, grown in (
+        ("customer", new_customers),
+        ("customer_link", new_links),
         ("identity_event", len(plan.events)),
-        ("match_review", reviews_written),
+        ("match_review", reviews_grown),
     ):
-        statistics.refresh(table, written)
+        statistics.refresh(table, grown)
     timings["load"] += time.perf_counter() - started
     kinds = [kind for kind, *_ in plan.events]
     return PublishSummary(
@@ -231,7 +231,7 @@ def _write_customers(
     timings: dict[str, float],
 ) -> int:
     """Golden records of new customers and of those whose records or members changed;
-    returns the customer rows written.
+    returns the number of new customers.
 
     A customer whose member set is the same as before and none of whose records changed in
     this run keeps its golden record untouched: nothing it is built from moved.
@@ -295,7 +295,7 @@ def _write_customers(
     for batch in (u for u in updates if u["status"] == "active"), retiring:
         update_rows(session, _TABLES["customer"], list(batch))  # one key set per batch
     timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
-    return len(inserts) + len(updates)
+    return len(inserts)
 
 
 def _stored_golden(
@@ -324,7 +324,7 @@ def _write_links(
     relinked: Collection[int] | None = None,
 ) -> tuple[int, int]:
     """Insert new links and bulk-update changed ones (of `relinked` records only, when
-    given); returns how many records moved and how many link rows were written."""
+    given); returns how many records moved and how many links are new."""
     columns = ("customer_id", "method", "score", "evidence")
     query = select(CustomerLink.source_record_id, *(getattr(CustomerLink, c) for c in columns))
     rows: Iterable[Row[Any]]
@@ -356,7 +356,7 @@ def _write_links(
     insert_rows(session, _TABLES["customer_link"], inserts)
     update_rows(session, _TABLES["customer_link"], updates, key="source_record_id")
     moved = sum(1 for r in updates if previous.get(r["source_record_id"]) != r["customer_id"])
-    return moved + len(inserts), len(updates) + len(inserts)
+    return moved + len(inserts), len(inserts)
 
 
 def _write_reviews(
@@ -369,7 +369,7 @@ def _write_reviews(
     """Replace the pending review pairs by `reviews` (those split across clusters); with
     `relinked`, only pending pairs touching those records: the others were not re-scored
     and stay as they are. Returns the number of pending review pairs after this, and the
-    rows deleted, updated or inserted."""
+    rows inserted less those deleted."""
     wanted: dict[tuple[int, int], ReviewPair] = {}
     for review in reviews:
         item = ReviewPair(*review)
@@ -407,13 +407,13 @@ def _write_reviews(
         if (left, right) not in pending and (left, right) not in decided
     ]
     insert_rows(session, _TABLES["match_review"], new)
-    written = len(stale) + len(moved) + len(new)
+    grown = len(new) - len(stale)
     if relinked is None:
-        return len(wanted), written
+        return len(wanted), grown
     untouched = session.scalar(
         select(func.count()).select_from(MatchReview).where(MatchReview.status == "pending")
     )
-    return int(untouched or 0), written
+    return int(untouched or 0), grown
 
 
 def _apart(item: ReviewPair) -> str | None:

@@ -12,46 +12,50 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# A table is stale once the rows written since its last ANALYZE exceed this share of the
-# rows it counted then, plus this many.
+# A table is stale once its size differs from what its last ANALYZE counted by more than
+# this share of that count, plus this many rows.
 STALE_SHARE = 0.5
 ANALYZE_AFTER_ROWS = 5_000
 
 
 class PlannerStatistics:
-    """The tables one transaction analyzed, and the rows it had written to each then."""
+    """The tables one transaction analyzed, and by how many rows it had grown them then."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._analyzed_at: dict[str, int] = {}
         self._enabled = session.get_bind().dialect.name == "postgresql"
 
-    def refresh(self, table: str, written: int) -> bool:
-        """ANALYZE `table` when the rows written since its last ANALYZE (committed ones, as
-        the server counts them, and this transaction's: `written` so far, less what it had
-        written at its own last ANALYZE) exceed half of what it counted then. One catalog
-        read; ANALYZE samples a fixed number of rows, and growth by half each time keeps
-        it to a few per load. Returns whether it analyzed.
+    def refresh(self, table: str, grown: int) -> bool:
+        """ANALYZE `table` when its size (the committed rows, as the server counts them,
+        plus the `grown` rows this transaction added so far; negative for deletions) is
+        off from what its last ANALYZE counted by more than half of that count. One
+        catalog read; ANALYZE samples a fixed number of rows, and growth by half each
+        time keeps it to a few per load. Returns whether it analyzed.
 
+        Size, not the server's count of modified rows: an ANALYZE inside the writing
+        transaction counts its rows, yet they are booked as modified at commit, and the
+        next run would analyze the same table again (0.3-0.8 s each at a million rows).
         The server's counts are read once per transaction (a snapshot, taken before any
-        ANALYZE of ours), so after this transaction analyzed a table only its own rows
+        ANALYZE of ours), so once this transaction analyzed a table only its own rows
         since count: else every later call would analyze again."""
-        if not self._enabled or written <= 0:
+        if not self._enabled or grown == 0:
             return False
-        counted, changed = self._session.execute(
+        reltuples, live = self._session.execute(
             text(
-                "SELECT c.reltuples, s.n_mod_since_analyze FROM pg_class c "
+                "SELECT c.reltuples, s.n_live_tup FROM pg_class c "
                 "JOIN pg_stat_user_tables s ON s.relid = c.oid "
                 "WHERE c.oid = CAST(:name AS regclass)"
             ),
             {"name": table},
         ).one()
+        counted = max(float(reltuples), 0.0)  # -1: never analyzed
         if table in self._analyzed_at:
-            stale = written - self._analyzed_at[table]
+            drift = float(grown - self._analyzed_at[table])
         else:
-            stale = int(changed or 0) + written
-        if stale <= max(float(counted), 0.0) * STALE_SHARE + ANALYZE_AFTER_ROWS:
+            drift = int(live or 0) + grown - counted
+        if abs(drift) <= counted * STALE_SHARE + ANALYZE_AFTER_ROWS:
             return False
         self._session.execute(text(f"ANALYZE {table}"))
-        self._analyzed_at[table] = written
+        self._analyzed_at[table] = grown
         return True

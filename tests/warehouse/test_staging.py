@@ -151,8 +151,9 @@ def test_key_lookups_are_planned_on_the_grown_table(warehouse_url: str) -> None:
 @pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
 def test_a_delivery_analyzes_a_stale_table_once_not_per_chunk(warehouse_url: str) -> None:
     """The server reads its row counts once per transaction: after a first delivery of
-    20,000 rows it still says 20,000 rows changed on every chunk of the next delivery, so
-    only this delivery's own rows may count once it has analyzed the table."""
+    20,000 rows, every chunk of the next delivery still sees the counts from before its
+    own ANALYZE, so only this delivery's own rows may count once it has analyzed the
+    table."""
     engine = engine_for(warehouse_url)
 
     def stage(first: int, chunks: int, size: int) -> None:
