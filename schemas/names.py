@@ -62,9 +62,30 @@ class NameParts(NamedTuple):
     flags: tuple[str, ...] = ()
 
 
+# A trade before the owner's name is a sole proprietor's business without a legal form
+# (`Bäckerei Fernández`, `Weingut Keller`): the trade is nobody's first name.
+_TRADES = frozenset(
+    {"baeckerei", "konditorei", "metzgerei", "fleischerei", "schlachterei", "malerbetrieb",
+     "weingut", "weinhandlung", "autohaus", "apotheke", "schreinerei", "tischlerei",
+     "zimmerei", "dachdeckerei", "gaertnerei", "blumenhaus", "friseursalon", "gasthaus",
+     "gasthof", "landgasthof", "hotel", "restaurant", "kanzlei", "steuerkanzlei",
+     "steuerberatung", "ingenieurbuero", "architekturbuero", "reisebuero", "fahrschule",
+     "zahnarztpraxis", "arztpraxis", "physiotherapie", "augenoptik", "elektrotechnik",
+     "heizungsbau", "bauunternehmen", "bauunternehmung", "hausverwaltung", "autowerkstatt",
+     "kfz-werkstatt", "buchhandlung", "schuhhaus", "modehaus", "getraenkehandel",
+     "getraenkemarkt", "hofladen", "brauerei", "brennerei", "pflegedienst",
+     "gebaeudereinigung", "spedition", "druckerei", "fotostudio", "sanitaer"}
+)  # fmt: skip
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def is_company_name(text: str) -> bool:
-    """True for `Groß & Söhne GmbH`, `Beispiel AG`, `Müller e.K.`, `Lager Groß & Söhne`."""
-    return _COMPANY.search(text) is not None
+    """True for `Groß & Söhne GmbH`, `Beispiel AG`, `Müller e.K.`, `Lager Groß & Söhne`,
+    `Bäckerei Fernández`."""
+    if _COMPANY.search(text) is not None:
+        return True
+    words = text.split()
+    return len(words) > 1 and words[0].lower().translate(_UMLAUTS) in _TRADES
 
 
 def _only_legal_form(text: str) -> bool:

@@ -123,6 +123,7 @@ def test_cp1252_question_marks_are_flagged() -> None:
         (None, "MÜLLER", (None, None, "Müller", None, None)),  # last name only, shouting
         ("Björn", "Groß & Söhne GmbH", (None, "Björn", None, None, "Groß & Söhne GmbH")),  # firm
         ("Groß & Söhne", "GmbH", (None, None, None, None, "Groß & Söhne GmbH")),  # split firm
+        ("Bäckerei", "Fernández", (None, None, None, None, "Bäckerei Fernández")),  # a shop
     ],
 )
 def test_split_name_parts(
@@ -159,6 +160,11 @@ def test_normalize_salutation(raw: str, expected: str | None) -> None:
         ("Hans & Erika Müller", False),  # a couple is no firm
         ("Agnes Kugler", False),  # "ag", "ug" inside words
         ("Anna Ug", False),  # legal forms only in capitals
+        ("Bäckerei Fernández", True),  # a trade and its owner: a sole proprietor's shop
+        ("WEINGUT Keller", True),
+        ("Baeckerei Schmidt", True),
+        ("Bäckerei", False),  # the trade alone names nobody
+        ("Hotel", False),
     ],
 )
 def test_is_company_name(raw: str, company: bool) -> None:
