@@ -101,14 +101,24 @@ def _rows(session: Session, figures: QualityFigures) -> None:
         }
 
 
-def _completeness(session: Session, figures: QualityFigures) -> None:
+def completeness_query() -> Select[Any]:
+    """Per source: identity records, and how many of them fill each completeness field.
+
+    Grouped by an expression, not the column: SQLite would walk the (source, hash) index
+    and fetch each row from the table at random, twice the time of one sequential scan
+    (0.9 s against 0.45 s at 394k records)."""
     columns = [getattr(SourceRecord, name) for name in COMPLETENESS_FIELDS]
-    rows = session.execute(
-        select(SourceRecord.source, func.count(), *(func.count(c) for c in columns))
+    source = (SourceRecord.source + "").label("source")
+    return (
+        select(source, func.count(), *(func.count(c) for c in columns))
         .where(SourceRecord.has_identity.is_(True))
-        .group_by(SourceRecord.source)
-        .order_by(SourceRecord.source)
+        .group_by(source)
+        .order_by(source)
     )
+
+
+def _completeness(session: Session, figures: QualityFigures) -> None:
+    rows = session.execute(completeness_query())
     for source, total, *filled in rows:
         figures.completeness[source] = {
             name: round(int(n) / int(total), 4) if total else 0.0
