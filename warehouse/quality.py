@@ -101,7 +101,7 @@ def _rows(session: Session, figures: QualityFigures) -> None:
         }
 
 
-def completeness_query() -> Select[Any]:
+def completeness_query() -> Select[*tuple[Any, ...]]:
     """Per source: identity records, and how many of them fill each completeness field.
 
     Grouped by an expression, not the column: SQLite would walk the (source, hash) index
