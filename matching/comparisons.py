@@ -95,10 +95,10 @@ def _swapped(
 
     first_crossed = alike(fa, lb, ok)  # left's first name in right's last slot
     last_crossed = alike(la, fb, ok)
-    in_place = equal(fa, fb) | equal(la, lb)
-    loose = ok & ~in_place & (first_crossed ^ last_crossed)
+    same_first, same_last = equal(fa, fb), equal(la, lb)
+    loose = ok & ~(same_first | same_last) & (first_crossed ^ last_crossed)
     return (
-        (first_crossed & last_crossed & ~(equal(fa, fb) & equal(la, lb)))
+        (first_crossed & last_crossed & ~(same_first & same_last))
         | typo(right, left, loose & first_crossed)
         | typo(left, right, loose & last_crossed)
     )

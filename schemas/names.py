@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from schemas.text import clean_text
+from schemas.text import clean_text, fold_german
 
 NameOrder = Literal["first_last", "last_first"]
 ENCODING_LOST = "name_encoding_lost"  # "Y?ld?z": a cp1252 export could not hold the letter
@@ -76,7 +76,6 @@ _TRADES = frozenset(
      "getraenkemarkt", "hofladen", "brauerei", "brennerei", "pflegedienst",
      "gebaeudereinigung", "spedition", "druckerei", "fotostudio", "sanitaer"}
 )  # fmt: skip
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def is_company_name(text: str) -> bool:
@@ -85,7 +84,7 @@ def is_company_name(text: str) -> bool:
     if _COMPANY.search(text) is not None:
         return True
     words = text.split()
-    return len(words) > 1 and words[0].lower().translate(_UMLAUTS) in _TRADES
+    return len(words) > 1 and fold_german(words[0]) in _TRADES
 
 
 def _only_legal_form(text: str) -> bool:
