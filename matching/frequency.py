@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.stats import poisson
 
 from matching.catalog import TF_COLUMNS
 from matching.clustering import components
@@ -258,9 +259,10 @@ def namesake_shares(
     would make every such record doubt its own name; two addresses are two people.
 
     `expected`: the unseen namesakes are at least as many as the names' frequencies
-    predict (identities · f_first · f_last, less the ones seen): sparse records of two
-    `Claudia Werner`s look like one identity each, while the name's commonness says that
-    two of them among 5,000 people are likely; a `Magdalena Hölzl` keeps `unseen`.
+    predict (identities · f_first · f_last bearers, a Poisson count given the ones seen,
+    `_expected_bearers`): sparse records of two `Claudia Werner`s look like one identity
+    each, while the name's commonness says that two of them among 5,000 people are
+    likely; a `Magdalena Hölzl` keeps `unseen`.
     `frequencies`: the first and last names' `value_frequencies`, if already counted.
 
     `wanted` (a mask): only the records sharing a full name with a wanted record get their
@@ -292,11 +294,26 @@ def namesake_shares(
                 value_frequencies(features["last_name_key"], identities),
             )
         f_first, f_last = frequencies[0][named], frequencies[1][named]
-        unseen_named = np.fmax(unseen, np.nan_to_num(total * f_first * f_last) - seen)
+        bearers = _expected_bearers(np.nan_to_num(total * f_first * f_last), seen + 1)
+        unseen_named = np.fmax(unseen, bearers - seen - 1)
     else:
         unseen_named = np.full(int(named.sum()), unseen)
     out[named] = (seen + unseen_named) / total
     return out
+
+
+def _expected_bearers(
+    expected: npt.NDArray[np.float64], seen: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """How many people carry a name, given that `seen` of them are in the frame, when the
+    names' frequencies predict `expected` (a Poisson count N): E[N | N >= seen]. The
+    prediction counts the bearers seen too, and one of them is the record's own person:
+    a name expected 0.5 times that the frame shows once has about 0.3 other bearers, not
+    0.5 (the other half of the prediction is that nobody carries it)."""
+    at_least_seen = poisson.sf(seen - 1, expected)  # P(N >= seen)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bearers = expected * poisson.sf(seen - 2, expected) / at_least_seen
+    return np.where(at_least_seen > 0, bearers, seen)  # far beyond the prediction: the seen
 
 
 def _pair_frequency(frequency: npt.NDArray[np.float64], pairs: Pairs) -> npt.NDArray[np.float64]:

@@ -107,6 +107,21 @@ def test_namesakes_are_the_people_the_identities_must_be() -> None:
     assert shares[7:] == pytest.approx([(2 - 1 + 0.1) / identities] * 2)  # two birth dates
 
 
+def test_predicted_namesakes_count_the_bearers_seen() -> None:
+    """Six identities named Jan, six named Kahl, one Jan Kahl among 36: independence
+    predicts 36 * 6/36 * 6/36 = 1 Jan Kahl, and the frame shows one. Given that one, the
+    other bearers are E[N | N >= 1] - 1 = 1 / (1 - e^-1) - 1 = 0.58 (a Poisson count N),
+    not the whole prediction of 1."""
+    jans = [rec(first_name="Jan", last_name=f"Name{i}", email=f"j{i}@web.de") for i in range(5)]
+    kahls = [rec(first_name=f"Vor{i}", last_name="Kahl", email=f"k{i}@web.de") for i in range(5)]
+    rest = [rec(first_name=f"Vor{i}", last_name=f"Name{i}", email=f"x{i}@web.de")
+            for i in range(5, 30)]  # fmt: skip
+    out = features(rec(first_name="Jan", last_name="Kahl", email="jk@web.de"), *jans, *kahls, *rest)
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1, expected=True)
+    others = 1 / (1 - np.exp(-1)) - 1
+    assert shares[0] == pytest.approx(others / 36)
+
+
 def test_namesakes_of_some_names_are_those_of_the_whole_frame() -> None:
     """An incremental match counts only the names of its pairs: the same shares."""
     out = features(
