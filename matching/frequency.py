@@ -180,6 +180,7 @@ def _count_namesakes(
     incremental match scores pairs of a few thousand names, and counting the namesakes of
     all of them (each name's count reads only its own records) costs seconds."""
     if "namesake_shares" not in cache:
+        cache["full_names"] = full_names(features).to_numpy()
         cache["namesake_shares"] = np.full(len(features), np.nan, dtype=np.float64)
         cache["namesakes_counted"] = np.zeros(len(features), dtype=bool)
     counted = cache["namesakes_counted"]
@@ -195,6 +196,7 @@ def _count_namesakes(
         wanted=wanted,
         # Both names' exact levels are frequency-adjusted here: counted by `adjust_weights`.
         frequencies=(cache["first_name_key"], cache["last_name_key"]),
+        full=pd.Series(cache["full_names"], copy=False),
     )
     found = ~np.isnan(shares)
     cache["namesake_shares"][found] = shares[found]
@@ -225,17 +227,19 @@ def _identity_values(features: pd.DataFrame, *, with_address: bool) -> list[pd.S
 def _tied(features: pd.DataFrame, values: list[pd.Series], keys: pd.Series | None) -> Labels:
     """Component labels of records sharing a value (and the same `keys` value, if given)."""
     n = len(features)
+    # Values and keys as integer codes: grouping on one int64 beats two object columns.
+    key_codes = pd.factorize(keys.to_numpy())[0] if keys is not None else np.zeros(n, np.int64)
+    key_count = int(key_codes.max()) + 1 if n else 1
     edges = []
     for series in values:
         positions = series.index.to_numpy(dtype=np.int64)
-        frame = pd.DataFrame({"value": series.to_numpy(), "pos": positions})
-        group = ["value"]
-        if keys is not None:
-            frame["key"] = keys.to_numpy()[positions]
-            frame = frame.dropna(subset=["key"])
-            group.append("key")
-        first = frame.groupby(group)["pos"].transform("min").to_numpy()
-        edges.append(np.column_stack([first, frame["pos"].to_numpy()]))
+        value_codes = pd.factorize(series.to_numpy())[0]
+        keyed = key_codes[positions]
+        present = (value_codes >= 0) & (keyed >= 0)
+        group = value_codes[present].astype(np.int64) * key_count + keyed[present]
+        members = positions[present]
+        first = pd.Series(members).groupby(group).transform("min").to_numpy()
+        edges.append(np.column_stack([first, members]))
     links = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
     return components(n, links[links[:, 0] != links[:, 1]])
 
@@ -248,6 +252,7 @@ def namesake_shares(
     expected: bool = False,
     wanted: npt.NDArray[np.bool_] | None = None,
     frequencies: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    full: pd.Series | None = None,
 ) -> npt.NDArray[np.float64]:
     """Per record: (k - 1 + `unseen`) / named identities, k the people carrying its full
     name (NaN without both names).
@@ -263,7 +268,8 @@ def namesake_shares(
     `_expected_bearers`): sparse records of two `Claudia Werner`s look like one identity
     each, while the name's commonness says that two of them among 5,000 people are
     likely; a `Magdalena Hölzl` keeps `unseen`.
-    `frequencies`: the first and last names' `value_frequencies`, if already counted.
+    `frequencies`: the first and last names' `value_frequencies`, and `full` the
+    `full_names`, if already computed.
 
     `wanted` (a mask): only the records sharing a full name with a wanted record get their
     share, the others NaN; a name's count reads only its own records, so the shares are
@@ -271,7 +277,7 @@ def namesake_shares(
     """
     if not features.index.equals(pd.RangeIndex(len(features))):
         features = features.reset_index(drop=True)  # positions, as `build_features` gives
-    full = features["first_name_key"] + "|" + features["last_name_key"]
+    full = full_names(features) if full is None else full
     named = full.notna().to_numpy()
     out = np.full(len(features), np.nan, dtype=np.float64)
     total = max(len(np.unique(identities[named])), 1)
@@ -279,27 +285,34 @@ def namesake_shares(
         named &= full.isin(full[wanted & named]).to_numpy()
     if not named.any():
         return out
-    # Unnamed records fall out when tied by name; a few names are worth selecting first.
-    carriers = features if wanted is None else features.loc[named, list(_IDENTITY_COLUMNS)]
-    values = _identity_values(carriers, with_address=True)
-    labels_of = pd.Series(identities)
-    shared = labels_of.where(labels_of.duplicated(keep=False))[named]
-    labels = _tied(features, [*values, shared.dropna()], keys=full)
-    k = _people_per_name(features, full, labels, named)
-    seen = full[named].map((k - 1).clip(lower=0)).fillna(0).to_numpy(dtype=np.float64)
+    # Each name's count reads only its own records: count on those (0..m-1 positions).
+    rows = np.flatnonzero(named)
+    subset = features.iloc[rows][[*_IDENTITY_COLUMNS, "person_kinds", "birth_date_key"]]
+    subset = subset.reset_index(drop=True)
+    names = full.iloc[rows].reset_index(drop=True)
+    values = _identity_values(subset, with_address=True)
+    tied_by_identity = pd.Series(identities[rows])
+    labels = _tied(subset, [*values, tied_by_identity], keys=names)
+    k = _people_per_name(subset, names, labels)
+    seen = names.map((k - 1).clip(lower=0)).fillna(0).to_numpy(dtype=np.float64)
     if expected:  # the names' frequencies predict more namesakes than the frame shows
         if frequencies is None:
             frequencies = (
                 value_frequencies(features["first_name_key"], identities),
                 value_frequencies(features["last_name_key"], identities),
             )
-        f_first, f_last = frequencies[0][named], frequencies[1][named]
+        f_first, f_last = frequencies[0][rows], frequencies[1][rows]
         bearers = _expected_bearers(np.nan_to_num(total * f_first * f_last), seen + 1)
         unseen_named = np.fmax(unseen, bearers - seen - 1)
     else:
-        unseen_named = np.full(int(named.sum()), unseen)
-    out[named] = (seen + unseen_named) / total
+        unseen_named = np.full(len(rows), unseen)
+    out[rows] = (seen + unseen_named) / total
     return out
+
+
+def full_names(features: pd.DataFrame) -> pd.Series:
+    """Per record, its name keys as one `first|last` value (None without both)."""
+    return features["first_name_key"] + "|" + features["last_name_key"]
 
 
 def _expected_bearers(
@@ -321,9 +334,7 @@ def _pair_frequency(frequency: npt.NDArray[np.float64], pairs: Pairs) -> npt.NDA
     return np.fmax(left, right)  # fmax: a value missing on one side takes the other's
 
 
-def _people_per_name(
-    features: pd.DataFrame, full: pd.Series, labels: Labels, named: npt.NDArray[np.bool_]
-) -> pd.Series:
+def _people_per_name(features: pd.DataFrame, full: pd.Series, labels: Labels) -> pd.Series:
     """Per full name, the fewest people its identities can be (`labels`: records tied under
     the name). Two identities that both carry a one-person value of one kind hold different
     values (else they would be tied): two personal emails, two addresses, two loyalty
@@ -338,7 +349,7 @@ def _people_per_name(
             "kinds": features["person_kinds"].to_numpy(dtype=np.int64),
             "born": features["birth_date_key"].to_numpy(),
         }
-    )[named]
+    )
     frame = frame[(frame["kinds"] != 0) | frame["born"].notna()]  # the rest conflict with nobody
     identities = frame[["name", "identity"]].drop_duplicates()
     per_name = identities.groupby("name").size()
