@@ -10,14 +10,19 @@ Emails, phone numbers and identifiers that several people carry are marked here
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from matching import keys
+from matching import catalog, keys
 from matching.catalog import PERSON_NAMESPACES
 from matching.keys import Nicknames
 from matching.person_values import one_person_kinds
@@ -125,8 +130,61 @@ def _identifiers(series: pd.Series) -> list[tuple[str, ...]]:
     ]
 
 
+# Columns that depend on the other records too (which values several people carry); the
+# rest of a record's match columns are its own (`record_features`).
+SHARING_COLUMNS: tuple[str, ...] = (
+    "email_shared", "phone_shared", "phone_alt_shared", "identifiers_unique",
+    "identifiers_common", "person_kinds",
+)  # fmt: skip
+
+
 def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
     """The match columns of `records`, sorted by record id (kept in column `record_id`)."""
+    return with_sharing(record_features(records, nickname_files), nickname_files)
+
+
+def with_sharing(own: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`record_features` of all records (0..n-1 index, by record id) with the columns that
+    compare each record with the others (`SHARING_COLUMNS`) added, in place."""
+    _mark_shared(own, keys.load_nicknames(nickname_files))
+    own["person_kinds"] = one_person_kinds(own)
+    return own
+
+
+def refreshed_features(
+    stored: pd.DataFrame,
+    records: pd.DataFrame,
+    present: pd.Index,
+    nickname_files: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """`record_features` of the `present` record ids from those kept of an earlier match
+    (`stored`) and those of `records` (the new and changed ones, recomputed): the same
+    frame as computing all of them again."""
+    ids = stored["record_id"]
+    kept = stored[(ids.isin(present) & ~ids.isin(records.index)).to_numpy()]
+    fresh = record_features(records, nickname_files)
+    merged = pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept
+    return merged.sort_values("record_id", kind="stable", ignore_index=True)
+
+
+def feature_fingerprint(nickname_files: tuple[str, ...] = ()) -> str:
+    """What `record_features` computes from besides the records: this code, the key
+    functions, the nickname lists and the libraries' data (phonenumbers places landlines
+    by its own tables). Columns stored under another fingerprint are recomputed."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], keys, catalog):
+        digest.update(inspect.getsource(module).encode())
+    digest.update(resources.files("matching").joinpath("data", "nicknames.csv").read_bytes())
+    for path in nickname_files:
+        digest.update(Path(path).read_bytes())
+    for package in ("phonenumbers", "cologne-phonetics"):
+        digest.update(metadata.version(package).encode())
+    return digest.hexdigest()
+
+
+def record_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The match columns each record has of its own (all but `SHARING_COLUMNS`), sorted by
+    record id with a 0..n-1 index: what a changed record needs recomputed."""
     if not records.index.is_monotonic_increasing:
         records = records.sort_index()
     nicknames = keys.load_nicknames(nickname_files)
@@ -163,8 +221,6 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
         " ".join(sorted({i.split(":", 1)[0] for i in ids} & set(PERSON_NAMESPACES))) or None
         for ids in out["identifiers"]
     ]
-    _mark_shared(out, nicknames)
-    out["person_kinds"] = one_person_kinds(out)
     return out
 
 

@@ -58,7 +58,7 @@ class RelinkResult:
 
 
 def relink(
-    records: pd.DataFrame,
+    records: pd.DataFrame | None,
     changed: Sequence[int],
     current: pd.Series,
     parameters: ModelParameters,
@@ -67,18 +67,22 @@ def relink(
     stale: Sequence[int] = (),
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Sequence[tuple[int, int]] = (),
+    features: pd.DataFrame | None = None,
 ) -> RelinkResult:
-    """Re-match around the `changed` record ids of `records` (all identity records).
+    """Re-match around the `changed` record ids of `records` (all identity records), or of
+    their `features` (`build_features`) when given instead.
 
     `current` maps record id -> current cluster (customer) label for records already
     clustered; `stale` are labels whose customers lost a record (erased, no identity left)
-    and are re-clustered too. Term frequencies still come from all of `records`.
+    and are re-clustered too. Term frequencies still come from all records.
     """
-    _check(records)
     timings: dict[str, float] = {}
     lap = _stopwatch(timings)
     nicknames = load_nicknames(settings.nickname_files)
-    features = build_features(records, settings.nickname_files)
+    if features is None:
+        assert records is not None, "relink needs the records or their features"
+        _check(records)
+        features = build_features(records, settings.nickname_files)
     ids = features["record_id"].to_numpy()
     n = len(features)
     labels = _current_labels(ids, current)

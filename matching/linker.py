@@ -124,6 +124,7 @@ def link_records(
     chunk_pairs: int = 500_000,
     parameters: ModelParameters | None = None,
     verdicts: Sequence[tuple[int, int, bool]] = (),
+    features: pd.DataFrame | None = None,
 ) -> LinkResult:
     """Link `records` (index: unique int record ids; columns: `CustomerRecord` fields).
 
@@ -133,14 +134,16 @@ def link_records(
     (a Dask cluster); the result is the same as comparing them here. Given `parameters`
     (a stored fit), scores use them instead of estimating m, u and the prior again.
     `verdicts` (left, right, one person?) are people's decisions on record pairs: a fit
-    made here calibrates its prior on them (`matching.calibration`).
+    made here calibrates its prior on them (`matching.calibration`). `features`: the
+    records' `build_features`, if already computed.
     """
     settings = settings or default_settings()
     _check(records)
     timings: dict[str, float] = {}
     lap = _stopwatch(timings)
     nicknames = load_nicknames(settings.nickname_files)
-    features = build_features(records, settings.nickname_files)
+    if features is None:
+        features = build_features(records, settings.nickname_files)
     ids = features["record_id"].to_numpy()
     n = len(features)
     lap("features")

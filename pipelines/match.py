@@ -17,12 +17,19 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from matching.features import (
+    feature_fingerprint,
+    record_features,
+    refreshed_features,
+    with_sharing,
+)
 from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
 from matching.person_values import held_by_both
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
 from warehouse.decisions import Constraints, load_constraints
+from warehouse.feature_store import MAX_PARTS, store_features, stored_features
 from warehouse.golden import SurvivorshipPolicy
 from warehouse.identity import previous_links
 from warehouse.match_runs import (
@@ -35,6 +42,7 @@ from warehouse.publish import (
     PublishSummary,
     ReviewPair,
     identity_frame,
+    identity_index,
     publish_partition,
 )
 
@@ -59,6 +67,7 @@ def plan_matching(
     linked: Collection[int],
 ) -> MatchPlan:
     """Incremental when the stored parameters still fit the warehouse, else full.
+    `records`: every identity record's id and `last_run_id` (`identity_index`);
     `linked`: the record ids linked to a customer (`previous_links`)."""
     policy = settings.incremental
     last = latest_match_run(session)
@@ -107,27 +116,32 @@ def match_and_publish(
     """
     settings = settings or default_settings()
     started = time.perf_counter()
-    records = identity_frame(session)
+    index = identity_index(session)
     linked = previous_links(session)
     constraints = load_constraints(session)
     plan = plan_matching(
         session,
-        records,
+        index,
         settings,
         allow_incremental=allow_incremental and not rebuild_golden,
         linked=linked.keys(),
     )
-    prepared = {"prepare": time.perf_counter() - started}  # reading records, decisions, plan
-    if records.empty:
+    prepared = {"prepare": time.perf_counter() - started}  # reading ids, decisions, plan
+    if index.empty:
+        records = identity_frame(session)
         summary = publish_partition(session, run_id, records, {}, {}, [], policy, previous=linked)
         return replace(summary, matching=plan.mode), {}
     if plan.mode == "incremental":
         assert plan.parameters is not None
         summary, per_rule, region = _incremental(
-            session, run_id, records, linked, plan, settings, policy, constraints, prepared
+            session, run_id, index, linked, plan, settings, policy, constraints, prepared
         )
         parameters, fitted = plan.parameters, plan.fitted_records
     else:
+        reading = time.perf_counter()
+        records = identity_frame(session)
+        prepared["prepare"] += time.perf_counter() - reading
+        features = _all_features(session, run_id, records, settings, prepared)
         result = link_records(
             records,
             settings,
@@ -135,6 +149,7 @@ def match_and_publish(
             cannot_link=constraints.cannot_link,
             map_chunks=map_chunks,
             verdicts=constraints.reviewed,
+            features=features,
         )
         clusters = _as_dict(result.clusters)
         evidence_started = time.perf_counter()
@@ -161,9 +176,9 @@ def match_and_publish(
         mode=plan.mode,
         reason=plan.reason,
         settings_fingerprint=settings.fingerprint(),
-        records=len(records),
+        records=len(index),
         fitted_records=fitted,
-        changed_records=len(plan.changed) if plan.mode == "incremental" else len(records),
+        changed_records=len(plan.changed) if plan.mode == "incremental" else len(index),
         region_records=region,
         parameters=parameters.to_dict(),
         seconds=round(time.perf_counter() - started, 3),
@@ -171,10 +186,61 @@ def match_and_publish(
     return replace(summary, matching=plan.mode, relinked=region), per_rule
 
 
-def _incremental(
+def _all_features(
     session: Session,
     run_id: int,
     records: pd.DataFrame,
+    settings: MatchSettings,
+    prepared: dict[str, float],
+) -> pd.DataFrame:
+    """`build_features` of all records, their own columns kept for the next incremental
+    match (`warehouse.feature_store`). Adds its seconds to `prepared`."""
+    started = time.perf_counter()
+    own = record_features(records, settings.nickname_files)
+    fingerprint = feature_fingerprint(settings.nickname_files)
+    store_features(session, run_id, fingerprint, own, replace=True)
+    features = with_sharing(own, settings.nickname_files)
+    prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - started
+    return features
+
+
+def _refreshed_features(
+    session: Session,
+    run_id: int,
+    index: pd.DataFrame,
+    settings: MatchSettings,
+    prepared: dict[str, float],
+) -> pd.DataFrame:
+    """`build_features` of all records from those kept by earlier matches and the records
+    written since (read and recomputed); stores the recomputed ones as a new part. Without
+    usable stored columns, all records are read and recomputed."""
+    started = time.perf_counter()
+    fingerprint = feature_fingerprint(settings.nickname_files)
+    stored = stored_features(session, fingerprint)
+    if stored is None:
+        records = identity_frame(session)
+        prepared["prepare"] += time.perf_counter() - started
+        return _all_features(session, run_id, records, settings, prepared)
+    present = index.index
+    written = index["last_run_id"].to_numpy() > stored.run_id
+    unknown = ~present.isin(stored.frame["record_id"])
+    changed = present[written | unknown]
+    fresh = identity_frame(session, changed.tolist())
+    reading = time.perf_counter()
+    prepared["prepare"] += reading - started
+    own = refreshed_features(stored.frame, fresh, present, settings.nickname_files)
+    compact = stored.parts >= MAX_PARTS
+    part = own if compact else own[own["record_id"].isin(changed).to_numpy()]
+    store_features(session, run_id, fingerprint, part, replace=compact)
+    features = with_sharing(own, settings.nickname_files)
+    prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - reading
+    return features
+
+
+def _incremental(
+    session: Session,
+    run_id: int,
+    index: pd.DataFrame,
     linked: dict[int, str],
     plan: MatchPlan,
     settings: MatchSettings,
@@ -183,18 +249,20 @@ def _incremental(
     prepared: dict[str, float],
 ) -> tuple[PublishSummary, dict[str, int], int]:
     """Re-cluster the region around the changed records; everyone else keeps their customer
-    (`linked`: record id -> customer id as stored). Adds its labelling to `prepared`."""
+    (`linked`: record id -> customer id as stored). Only the region's records are read
+    whole (`index`: every identity record's id). Adds its preparation to `prepared`."""
     assert plan.parameters is not None
     started = time.perf_counter()
     # Each customer's label is its rank among the linked customer IDs.
     linked_records = np.fromiter(linked.keys(), dtype=np.int64, count=len(linked))
     labels, customer_ids = pd.factorize(pd.Series(list(linked.values()), dtype=object), sort=True)
-    present = np.isin(linked_records, records.index.to_numpy())
+    present = np.isin(linked_records, index.index.to_numpy())
     current = pd.Series(labels[present], index=linked_records[present], dtype="int64")
     stale = np.unique(labels[~present]).tolist()  # customers that lost a record
     prepared["prepare"] += time.perf_counter() - started
+    features = _refreshed_features(session, run_id, index, settings, prepared)
     result = relink(
-        records,
+        None,
         plan.changed,
         current,
         plan.parameters,
@@ -202,11 +270,18 @@ def _incremental(
         stale=stale,
         must_link=constraints.must_link,
         cannot_link=constraints.cannot_link,
+        features=features,
     )
     clusters = _as_dict(current)
     offset = len(customer_ids)
     clusters.update({record: offset + label for record, label in _as_dict(result.clusters).items()})
     region = set(result.clusters.index.tolist())
+    started = time.perf_counter()
+    # The region's records whole: their golden records are rebuilt and their links cite
+    # their partners; people's must-links may name records anywhere.
+    decided = {record for pair in constraints.must_link for record in pair}
+    records = identity_frame(session, region | (decided & set(index.index.tolist())))
+    prepared["prepare"] += time.perf_counter() - started
     started = time.perf_counter()
     links, reviews = _link_evidence(records, result.pairs, clusters, constraints, result.kinds)
     prepared["evidence"] = time.perf_counter() - started

@@ -38,7 +38,9 @@ def fetch_tuples(session: Session, statement: Select[*tuple[Any, ...]]) -> list[
     select columns that need none, e.g. cast to text). At a million rows SQLAlchemy's
     Row objects cost almost as much as the database's read."""
     connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
     params = compiled.construct_params()
     arguments: Any = (
         tuple(params[name] for name in compiled.positiontup or ())

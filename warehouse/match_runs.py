@@ -19,10 +19,10 @@ def latest_match_run(session: Session) -> MatchRun | None:
 
 
 def changed_since(records: pd.DataFrame, linked: Collection[int], run_id: int) -> list[int]:
-    """Identity records (`records`: `publish.identity_frame`) written after pipeline run
-    `run_id`, or never linked to a customer (`linked`: the linked record ids; left over by
-    a run that failed before matching). Read off the frame the match holds anyway: two
-    scans of the record table cost more."""
+    """Identity records (`records`: `publish.identity_index` or `identity_frame`) written
+    after pipeline run `run_id`, or never linked to a customer (`linked`: the linked record
+    ids; left over by a run that failed before matching). Read off the frame the match
+    holds anyway: two scans of the record table cost more."""
     written = records["last_run_id"].to_numpy() > run_id
     unlinked = ~records.index.isin(pd.Index(list(linked), dtype="int64"))
     return records.index[written | unlinked].sort_values().tolist()

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -278,6 +279,21 @@ class MatchRun(Base):
     region_records: Mapped[int] = mapped_column()  # records re-clustered
     parameters: Mapped[dict[str, Any]] = mapped_column()
     seconds: Mapped[float] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MatchFeaturePart(Base):
+    """Matching's own columns of the records (`matching.features.record_features`) as a
+    Parquet file, kept so an incremental match recomputes only what changed
+    (`warehouse.feature_store`). Derived data: erasure deletes every part."""
+
+    __tablename__ = "match_feature_part"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # the feature code and nickname lists
+    records: Mapped[int] = mapped_column()
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -26,6 +26,7 @@ from schemas.errors import NotFound, WarehouseError
 from schemas.records import CustomerRecord
 from warehouse.batches import batches
 from warehouse.dossier import resolve_customer_id
+from warehouse.feature_store import forget_features
 from warehouse.models import (
     Consent,
     Customer,
@@ -193,7 +194,10 @@ def _absorbed_ids(session: Session, active_id: str) -> list[str]:
 
 
 def _delete_records(session: Session, record_ids: list[int]) -> None:
-    """Children first, explicitly: erasure must not depend on the database's cascades."""
+    """Children first, explicitly: erasure must not depend on the database's cascades.
+    Matching's stored columns hold every record's keys: they go whole (the next match
+    recomputes them)."""
+    forget_features(session)
     for batch in batches(record_ids):
         for statement in (
             delete(CustomerLink).where(CustomerLink.source_record_id.in_(batch)),

@@ -89,8 +89,9 @@ class PublishSummary:
 _AS_TEXT = ("identifiers", "quality_flags", "birth_date", "updated_at")
 
 
-def identity_frame(session: Session) -> pd.DataFrame:
-    """Every identity-bearing source record, indexed by record id, in matching's columns.
+def identity_frame(session: Session, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Every identity-bearing source record (or those of `ids`), indexed by record id, in
+    matching's columns.
 
     JSON, date and timestamp columns are read as text and converted once per distinct
     value (or vectorized): per-row result processing was most of the load's time.
@@ -99,12 +100,17 @@ def identity_frame(session: Session) -> pd.DataFrame:
         cast(getattr(SourceRecord, c), Text).label(c) if c in _AS_TEXT else getattr(SourceRecord, c)
         for c in MATCH_COLUMNS
     ]
-    rows = fetch_tuples(
-        session,
-        select(SourceRecord.id, *columns)
-        .where(SourceRecord.has_identity.is_(True))
-        .order_by(SourceRecord.id),
-    )
+    query = select(SourceRecord.id, *columns).where(SourceRecord.has_identity.is_(True))
+    if ids is None:
+        rows = fetch_tuples(session, query.order_by(SourceRecord.id))
+    else:
+        wanted = sorted(ids)
+        rows = [
+            row
+            for batch in batches(wanted)
+            for row in fetch_tuples(session, query.where(SourceRecord.id.in_(batch)))
+        ]
+        rows.sort(key=lambda row: row[0])
     frame = pd.DataFrame(rows, columns=["id", *MATCH_COLUMNS]).set_index("id")
     for column in ("identifiers", "quality_flags"):
         frame[column] = _per_value(frame[column], _json_tuples, missing=())
@@ -116,6 +122,18 @@ def identity_frame(session: Session) -> pd.DataFrame:
         stamps = stamps.dt.tz_localize(None)
     frame["updated_at"] = stamps
     return frame
+
+
+def identity_index(session: Session) -> pd.DataFrame:
+    """Every identity-bearing record's id (the index) and `last_run_id`: what a match
+    plans on before it knows which records it must read."""
+    rows = fetch_tuples(
+        session,
+        select(SourceRecord.id, SourceRecord.last_run_id)
+        .where(SourceRecord.has_identity.is_(True))
+        .order_by(SourceRecord.id),
+    )
+    return pd.DataFrame(rows, columns=["id", "last_run_id"]).set_index("id")
 
 
 def _per_value(
@@ -158,6 +176,9 @@ def publish_partition(
     # Customers outside an incremental match's region keep their ID, links and golden record.
     region = None if rebuild_golden else _region(clusters, previous, relinked)
     planned, basis, kept = region or (clusters, previous, 0)
+    missing = pd.Index(list(planned), dtype="int64").difference(records.index)
+    if len(missing):  # an incremental match passes its region's records only
+        records = pd.concat([records, identity_frame(session, missing.tolist())]).sort_index()
     wanted = records.loc[list(planned)] if region is not None else records
     order = {
         int(rid): (str(src), str(key))

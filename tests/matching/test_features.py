@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from matching.catalog import PERSON_NAMESPACES
-from matching.features import build_features
+from matching.features import (
+    build_features,
+    feature_fingerprint,
+    record_features,
+    refreshed_features,
+    with_sharing,
+)
 from tests.matching.helpers import features, frame, rec
 
 
@@ -144,3 +151,39 @@ def test_person_namespaces_are_the_schemas_ones() -> None:
     from schemas.sources.builder import PERSON_ID_NAMESPACES
 
     assert set(PERSON_NAMESPACES) == {n.rstrip(":") for n in PERSON_ID_NAMESPACES}
+
+
+def test_kept_columns_with_the_changed_records_recomputed_are_the_whole_frames() -> None:
+    """An incremental match keeps the columns of an earlier match and recomputes only the
+    new and changed records: the same frame as computing every record again, sharing too
+    (a mobile another name now carries is shared)."""
+    before = frame(
+        rec(first_name="Anna", last_name="Berg", phone="+4917011111111"),
+        rec(first_name="Olaf", last_name="Kern", identifiers=("card:K-1",)),
+        rec(first_name="Eva", last_name="Roth", email="eva@web.de"),
+        ids=[1, 2, 3],
+    )
+    stored = record_features(before)
+    now = frame(
+        rec(first_name="Anna", last_name="Berg", phone="+4917011111111"),
+        rec(first_name="Eva", last_name="Roth", email="eva.roth@gmx.de"),  # changed
+        rec(first_name="Udo", last_name="Lenz", phone="+4917011111111"),  # new
+        ids=[1, 3, 7],
+    )  # record 2 is gone
+    changed = now.loc[[3, 7]]
+    refreshed = refreshed_features(stored, changed, now.index)
+    pd.testing.assert_frame_equal(refreshed, record_features(now))
+    whole = with_sharing(refreshed)
+    pd.testing.assert_frame_equal(whole, build_features(now))
+    assert whole["phone_shared"].tolist() == [True, False, True]
+
+
+def test_the_fingerprint_follows_the_nickname_lists(tmp_path: Path) -> None:
+    extra = tmp_path / "nicknames.csv"
+    extra.write_text("Hinnerk,Heinrich\n", encoding="utf-8")
+    shipped = feature_fingerprint()
+    assert feature_fingerprint() == shipped
+    extended = feature_fingerprint((str(extra),))
+    assert extended != shipped
+    extra.write_text("Hinnerk,Heinrich,Hinni\n", encoding="utf-8")  # edited in place
+    assert feature_fingerprint((str(extra),)) not in (shipped, extended)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 from sqlalchemy import inspect, text
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.flow import consolidate
 from warehouse.engine import engine_for, session_factory
+from warehouse.feature_store import _decode
 from warehouse.privacy import customers_by_contact
 from warehouse.queries import crosswalk
 
@@ -22,14 +24,22 @@ JUERGEN_VALUES = ("j.weiss@web", "Weiß", "Weiss", "15112345678", "Hauptstr", "J
 
 
 def _dump(url: str) -> str:
-    """Every row of every table as text: what an auditor would grep."""
+    """Every row of every table as text: what an auditor would grep. Matching's stored
+    columns (compressed Parquet) are unpacked first."""
     engine = engine_for(url)
     parts = []
     with engine.connect() as connection:
         for table in inspect(engine).get_table_names():
             for row in connection.execute(text(f'SELECT * FROM "{table}"')):
                 parts.append(" ".join(str(value) for value in row))
+        for (payload,) in connection.execute(text("SELECT payload FROM match_feature_part")):
+            parts.append(_decode(payload).to_string())
     return "\n".join(parts)
+
+
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    with engine_for(url).connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]
 
 
 def _juergen_ids(url: str) -> list[str]:
@@ -45,6 +55,8 @@ def test_export_person_then_forget_leaves_no_trace(
         before = {(s, k): c for s, k, c in crosswalk(session)}
     ids = _juergen_ids(warehouse_url)
     assert ids and all(value in _dump(warehouse_url) for value in JUERGEN_VALUES)
+    stored = [_decode(p) for (p,) in _rows(warehouse_url, "SELECT payload FROM match_feature_part")]
+    assert any("j.weiss@web.de" in part["email"].tolist() for part in stored)  # kept too
 
     out = tmp_path / "person.json"
     result = runner.invoke(
@@ -67,6 +79,7 @@ def test_export_person_then_forget_leaves_no_trace(
     dump = _dump(warehouse_url)
     leaked = [value for value in JUERGEN_VALUES if value.casefold() in dump.casefold()]
     assert leaked == []
+    assert _rows(warehouse_url, "SELECT count(*) FROM match_feature_part") == [(0,)]
     if warehouse_url.startswith("sqlite"):
         database = Path(warehouse_url.removeprefix("sqlite:///"))
         raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))

@@ -1,0 +1,72 @@
+"""Matching's stored columns: parts merge with the later row winning, another fingerprint
+or an erasure leaves nothing to reuse, every value comes back as it went in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from matching.features import record_features
+from tests.matching.helpers import frame, rec
+from warehouse.engine import create_schema, engine_for, session_factory
+from warehouse.feature_store import forget_features, store_features, stored_features
+from warehouse.models import MatchFeaturePart
+from warehouse.runs import start_run
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _columns() -> pd.DataFrame:
+    return record_features(
+        frame(
+            rec(first_name="Jürgen", last_name="Weiß", email="J.Weiss@web.de",
+                identifiers=("card:K-004711", "shop_customer:7012345678901"),
+                birth_date=date(1978, 3, 14), street="Hauptstraße", house_number="5"),
+            rec(first_name="H.-P.", last_name="Kühn", phone="+4915112345678"),
+            rec(first_name=None, last_name=None, email="info@firma.de", identifiers=()),
+            ids=[3, 8, 21],
+        )
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("warehouse_url", BACKENDS, indirect=True)
+def test_parts_merge_and_come_back_as_stored(warehouse_url: str) -> None:
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    columns = _columns()
+    with session_factory(engine).begin() as session:
+        first = start_run(session, "landing")
+        store_features(session, first, "v1", columns, replace=True)
+    with session_factory(engine).begin() as session:
+        stored = stored_features(session, "v1")
+        assert stored is not None and (stored.run_id, stored.parts) == (first, 1)
+        pd.testing.assert_frame_equal(stored.frame, columns)  # tuples, None, bools, ints
+        second = start_run(session, "landing")
+        changed = record_features(frame(rec(first_name="Hans-Peter", last_name="Kühn"), ids=[8]))
+        store_features(session, second, "v1", changed, replace=False)
+    with session_factory(engine).begin() as session:
+        merged = stored_features(session, "v1")
+        assert merged is not None and (merged.run_id, merged.parts) == (second, 2)
+        assert merged.frame["record_id"].tolist() == [3, 8, 21]
+        assert merged.frame["first_name_key"].tolist()[1] == "hanspeter"  # the later part
+        assert stored_features(session, "v2") is None  # other feature code: recompute all
+        forget_features(session)  # an erasure
+        assert stored_features(session, "v1") is None
+        assert session.scalar(select(func.count()).select_from(MatchFeaturePart)) == 0
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_a_replacing_part_drops_the_others(warehouse_url: str) -> None:
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    with session_factory(engine).begin() as session:
+        run = start_run(session, "landing")
+        for _ in range(3):
+            store_features(session, run, "v1", _columns(), replace=False)
+        store_features(session, run, "v1", _columns().iloc[:1], replace=True)
+        stored = stored_features(session, "v1")
+        assert stored is not None and stored.parts == 1
+        assert stored.frame["record_id"].tolist() == [3]

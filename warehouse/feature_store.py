@@ -1,0 +1,108 @@
+"""Matching's own columns of every record, kept between runs so that an incremental match
+recomputes only the records that changed (`matching.features.record_features`).
+
+They are Parquet files in `match_feature_part`: a full match writes one part holding
+every record, an incremental match adds a part with the records it recomputed, and
+reading merges the parts, a later part's row winning. Parts made under another
+fingerprint (other feature code or nickname lists) are not used. Erasure deletes every
+part (`forget_features`): the next match recomputes them, and no erased value outlives
+its record here.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import chain, pairwise
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from matching.catalog import TUPLE_COLUMNS
+from warehouse.models import MatchFeaturePart
+
+MAX_PARTS = 8  # beyond: the next match writes all records as one part again
+
+
+@dataclass(frozen=True)
+class StoredFeatures:
+    """The merged parts (one row per record id, ascending), the latest pipeline run that
+    wrote a part, and how many parts there are."""
+
+    frame: pd.DataFrame
+    run_id: int
+    parts: int
+
+
+def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None:
+    """The stored columns, or None when there are none or any part has another
+    fingerprint (they must all be recomputed)."""
+    rows = session.execute(
+        select(
+            MatchFeaturePart.run_id, MatchFeaturePart.fingerprint, MatchFeaturePart.payload
+        ).order_by(MatchFeaturePart.id)
+    ).all()
+    if not rows or any(stamp != fingerprint for _, stamp, _ in rows):
+        return None
+    frames = [_decode(payload) for _, _, payload in rows]
+    merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(frames) > 1:
+        merged = merged.drop_duplicates("record_id", keep="last")
+        merged = merged.sort_values("record_id", kind="stable", ignore_index=True)
+    return StoredFeatures(merged, max(run for run, _, _ in rows), len(rows))
+
+
+def store_features(
+    session: Session, run_id: int, fingerprint: str, frame: pd.DataFrame, *, replace: bool
+) -> None:
+    """Add `frame` (record_features rows) as a part; `replace` drops the others first."""
+    if replace:
+        forget_features(session)
+    session.add(
+        MatchFeaturePart(
+            run_id=run_id,
+            fingerprint=fingerprint,
+            records=len(frame),
+            payload=_encode(frame),
+            at=datetime.now(UTC),
+        )
+    )
+    session.flush()
+
+
+def forget_features(session: Session) -> None:
+    """Delete every part (after an erasure; a full match writes them again)."""
+    session.execute(delete(MatchFeaturePart))
+
+
+def _encode(frame: pd.DataFrame) -> bytes:
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if name in TUPLE_COLUMNS:  # tuples of text: Parquet lists
+            tuples = values.tolist()
+            offsets = np.zeros(len(tuples) + 1, dtype=np.int32)
+            np.cumsum([len(v) for v in tuples], out=offsets[1:])
+            flat = pa.array(list(chain.from_iterable(tuples)), pa.string())
+            columns[name] = pa.ListArray.from_arrays(pa.array(offsets), flat)
+        else:
+            columns[name] = pa.Array.from_pandas(values)
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def _decode(payload: bytes) -> pd.DataFrame:
+    table = pq.read_table(io.BytesIO(payload))
+    frame: pd.DataFrame = table.to_pandas()
+    for name in TUPLE_COLUMNS & set(frame.columns):
+        lists = table.column(name).combine_chunks()
+        offsets = lists.offsets.to_numpy().tolist()
+        flat = lists.flatten().to_numpy(zero_copy_only=False).tolist()
+        frame[name] = [tuple(flat[a:b]) for a, b in pairwise(offsets)]
+    return frame
