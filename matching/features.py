@@ -14,12 +14,15 @@ import hashlib
 import inspect
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata, resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from matching import catalog, keys
@@ -156,15 +159,105 @@ def refreshed_features(
     records: pd.DataFrame,
     present: pd.Index,
     nickname_files: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """`record_features` of the `present` record ids from those kept of an earlier match
-    (`stored`) and those of `records` (the new and changed ones, recomputed): the same
-    frame as computing all of them again."""
+) -> tuple[pd.DataFrame, npt.NDArray[np.bool_]]:
+    """`build_features` of the `present` record ids from the frame of an earlier match
+    (`stored`) and `records` (the new and changed ones, recomputed), and which rows differ
+    from the stored ones (what to store again).
+
+    Whether a value is shared depends on its carriers only: the values a recomputed or
+    removed record carries, or carried, are judged again among all their carriers; every
+    other value keeps its stored status. The same frame as computing everything again.
+    """
+    nicknames = keys.load_nicknames(nickname_files)
     ids = stored["record_id"]
-    kept = stored[(ids.isin(present) & ~ids.isin(records.index)).to_numpy()]
+    recomputed = ids.isin(records.index).to_numpy()
+    kept = stored[~recomputed & ids.isin(present).to_numpy()]
     fresh = record_features(records, nickname_files)
-    merged = pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept
-    return merged.sort_values("record_id", kind="stable", ignore_index=True)
+    touched = _Values.carried(stored[~ids.isin(kept["record_id"]).to_numpy()]) | _Values.carried(
+        fresh
+    )
+    before = _Values.shared_in(kept)
+    own = kept.drop(columns=list(SHARING_COLUMNS))
+    own = pd.concat([own, fresh], ignore_index=True) if len(fresh) else own
+    own = own.sort_values("record_id", kind="stable", ignore_index=True)
+    rewritten = touched.carriers(own) | own["record_id"].isin(records.index).to_numpy()
+    among = own[rewritten].reset_index(drop=True)
+    judged = _Values(
+        frozenset(shared_values(among, ["email"], nicknames)),
+        frozenset(shared_values(among, ["phone", "phone_alt"], nicknames)),
+        frozenset(shared_values(among, ["identifiers"], nicknames)),
+    )
+    _set_shared(own, (before - touched) | (judged & touched))
+    own["person_kinds"] = one_person_kinds(own)
+    return own, rewritten
+
+
+@dataclass(frozen=True)
+class _Values:
+    """Emails, phone numbers (either column) and identifiers: sets of values."""
+
+    emails: frozenset[str]
+    phones: frozenset[str]
+    identifiers: frozenset[str]
+
+    @classmethod
+    def carried(cls, frame: pd.DataFrame) -> _Values:
+        phones = pd.concat([frame["phone"], frame["phone_alt"]]).dropna()
+        return cls(
+            frozenset(frame["email"].dropna()),
+            frozenset(phones),
+            frozenset(chain.from_iterable(frame["identifiers"])),
+        )
+
+    @classmethod
+    def shared_in(cls, frame: pd.DataFrame) -> _Values:
+        """The values a frame with `SHARING_COLUMNS` marks as shared."""
+        emails = frame["email"][frame["email_shared"].to_numpy(dtype=bool)]
+        phones = pd.concat(
+            [
+                frame["phone"][frame["phone_shared"].to_numpy(dtype=bool)],
+                frame["phone_alt"][frame["phone_alt_shared"].to_numpy(dtype=bool)],
+            ]
+        )
+        return cls(
+            frozenset(emails.dropna()),
+            frozenset(phones.dropna()),
+            frozenset(chain.from_iterable(frame["identifiers_common"])),
+        )
+
+    def carriers(self, frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+        """Rows of `frame` carrying any of the values."""
+        mask = frame["email"].isin(self.emails).to_numpy()
+        mask |= frame["phone"].isin(self.phones).to_numpy()
+        mask |= frame["phone_alt"].isin(self.phones).to_numpy()
+        if self.identifiers:
+            mask |= np.fromiter(
+                (not self.identifiers.isdisjoint(v) for v in frame["identifiers"]),
+                dtype=bool,
+                count=len(frame),
+            )
+        return mask
+
+    def __or__(self, other: _Values) -> _Values:
+        return _Values(
+            self.emails | other.emails,
+            self.phones | other.phones,
+            self.identifiers | other.identifiers,
+        )
+
+    def __and__(self, other: _Values) -> _Values:
+        return _Values(
+            self.emails & other.emails,
+            self.phones & other.phones,
+            self.identifiers & other.identifiers,
+        )
+
+    def __sub__(self, other: _Values) -> _Values:
+        return _Values(
+            self.emails - other.emails,
+            self.phones - other.phones,
+            self.identifiers - other.identifiers,
+        )
 
 
 def feature_fingerprint(nickname_files: tuple[str, ...] = ()) -> str:
@@ -241,13 +334,22 @@ def _local_part_named(out: pd.DataFrame) -> np.ndarray:
 
 
 def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:
-    shared_email = shared_values(out, ["email"], nicknames)
-    shared_phone = shared_values(out, ["phone", "phone_alt"], nicknames)
-    shared_ids = shared_values(out, ["identifiers"], nicknames)
+    shared = _Values(
+        frozenset(shared_values(out, ["email"], nicknames)),
+        frozenset(shared_values(out, ["phone", "phone_alt"], nicknames)),
+        frozenset(shared_values(out, ["identifiers"], nicknames)),
+    )
+    _set_shared(out, shared)
+
+
+def _set_shared(out: pd.DataFrame, shared: _Values) -> None:
+    """The sharing columns but `person_kinds`, given which values are shared; a family
+    mailbox (`familie.beck@…`) is shared whoever carries it."""
     family = _per_value(out["email_local"], keys.is_family_mailbox).map(bool)
-    out["email_shared"] = (out["email"].isin(shared_email) | family).to_numpy()
-    out["phone_shared"] = out["phone"].isin(shared_phone).to_numpy()
-    out["phone_alt_shared"] = out["phone_alt"].isin(shared_phone).to_numpy()
+    out["email_shared"] = (out["email"].isin(shared.emails) | family).to_numpy()
+    out["phone_shared"] = out["phone"].isin(shared.phones).to_numpy()
+    out["phone_alt_shared"] = out["phone_alt"].isin(shared.phones).to_numpy()
+    shared_ids = shared.identifiers
     ids = out["identifiers"].tolist()
     # Most records carry no shared identifier: their tuple stays as it is.
     plain = [shared_ids.isdisjoint(v) for v in ids]

@@ -17,12 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from matching.features import (
-    feature_fingerprint,
-    record_features,
-    refreshed_features,
-    with_sharing,
-)
+from matching.features import build_features, feature_fingerprint, refreshed_features
 from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
 from matching.person_values import held_by_both
@@ -193,13 +188,12 @@ def _all_features(
     settings: MatchSettings,
     prepared: dict[str, float],
 ) -> pd.DataFrame:
-    """`build_features` of all records, their own columns kept for the next incremental
-    match (`warehouse.feature_store`). Adds its seconds to `prepared`."""
+    """`build_features` of all records, kept for the next incremental match
+    (`warehouse.feature_store`). Adds its seconds to `prepared`."""
     started = time.perf_counter()
-    own = record_features(records, settings.nickname_files)
+    features = build_features(records, settings.nickname_files)
     fingerprint = feature_fingerprint(settings.nickname_files)
-    store_features(session, run_id, fingerprint, own, replace=True)
-    features = with_sharing(own, settings.nickname_files)
+    store_features(session, run_id, fingerprint, features, replace=True)
     prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - started
     return features
 
@@ -212,8 +206,8 @@ def _refreshed_features(
     prepared: dict[str, float],
 ) -> pd.DataFrame:
     """`build_features` of all records from those kept by earlier matches and the records
-    written since (read and recomputed); stores the recomputed ones as a new part. Without
-    usable stored columns, all records are read and recomputed."""
+    written since (read and recomputed); stores the rows that changed as a new part.
+    Without usable stored columns, all records are read and recomputed."""
     started = time.perf_counter()
     fingerprint = feature_fingerprint(settings.nickname_files)
     stored = stored_features(session, fingerprint)
@@ -228,11 +222,10 @@ def _refreshed_features(
     fresh = identity_frame(session, changed.tolist())
     reading = time.perf_counter()
     prepared["prepare"] += reading - started
-    own = refreshed_features(stored.frame, fresh, present, settings.nickname_files)
+    features, rewritten = refreshed_features(stored.frame, fresh, present, settings.nickname_files)
     compact = stored.parts >= MAX_PARTS
-    part = own if compact else own[own["record_id"].isin(changed).to_numpy()]
+    part = features if compact else features[rewritten]
     store_features(session, run_id, fingerprint, part, replace=compact)
-    features = with_sharing(own, settings.nickname_files)
     prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - reading
     return features
 

@@ -9,13 +9,13 @@ import pytest
 
 from matching.catalog import PERSON_NAMESPACES
 from matching.features import (
+    SHARING_COLUMNS,
     build_features,
     feature_fingerprint,
-    record_features,
     refreshed_features,
-    with_sharing,
 )
 from tests.matching.helpers import features, frame, rec
+from tests.matching.synthetic import synthetic_records
 
 
 def test_sorted_by_record_id_with_derived_keys() -> None:
@@ -163,7 +163,7 @@ def test_kept_columns_with_the_changed_records_recomputed_are_the_whole_frames()
         rec(first_name="Eva", last_name="Roth", email="eva@web.de"),
         ids=[1, 2, 3],
     )
-    stored = record_features(before)
+    stored = build_features(before)
     now = frame(
         rec(first_name="Anna", last_name="Berg", phone="+4917011111111"),
         rec(first_name="Eva", last_name="Roth", email="eva.roth@gmx.de"),  # changed
@@ -171,11 +171,11 @@ def test_kept_columns_with_the_changed_records_recomputed_are_the_whole_frames()
         ids=[1, 3, 7],
     )  # record 2 is gone
     changed = now.loc[[3, 7]]
-    refreshed = refreshed_features(stored, changed, now.index)
-    pd.testing.assert_frame_equal(refreshed, record_features(now))
-    whole = with_sharing(refreshed)
-    pd.testing.assert_frame_equal(whole, build_features(now))
-    assert whole["phone_shared"].tolist() == [True, False, True]
+    refreshed, rewritten = refreshed_features(stored, changed, now.index)
+    pd.testing.assert_frame_equal(refreshed, build_features(now))
+    assert refreshed["phone_shared"].tolist() == [True, False, True]
+    # Anna's row changed with Udo's mobile: stored again with the recomputed ones
+    assert refreshed["record_id"][rewritten].tolist() == [1, 3, 7]
 
 
 def test_the_fingerprint_follows_the_nickname_lists(tmp_path: Path) -> None:
@@ -187,3 +187,32 @@ def test_the_fingerprint_follows_the_nickname_lists(tmp_path: Path) -> None:
     assert extended != shipped
     extra.write_text("Hinnerk,Heinrich,Hinni\n", encoding="utf-8")  # edited in place
     assert feature_fingerprint((str(extra),)) not in (shipped, extended)
+
+
+def test_refreshed_columns_equal_recomputed_ones_after_many_edits() -> None:
+    """Synthetic households (shared landlines and family mailboxes, typos): a third of the
+    records edited (emails and phones swapped between people, so values become and stop
+    being shared), some removed, some added."""
+    records, _ = synthetic_records(400, seed=11)
+    stored = build_features(records)
+    rng = np.random.default_rng(5)
+    ids = records.index.to_numpy()
+    edited = records.copy()
+    chosen = rng.choice(ids, size=len(ids) // 3, replace=False)
+    donors = rng.choice(ids, size=len(chosen))
+    for column in ("email", "phone", "identifiers"):
+        swap = rng.random(len(chosen)) < 0.5
+        edited.loc[chosen[swap], column] = records.loc[donors[swap], column].to_numpy()
+    removed = rng.choice(np.setdiff1d(ids, chosen), size=20, replace=False)
+    added = records.loc[rng.choice(ids, size=30, replace=False)].copy()
+    added.index = pd.RangeIndex(ids.max() + 1, ids.max() + 31)
+    now = pd.concat([edited.drop(index=removed), added])
+    changed = now.loc[np.concatenate([np.setdiff1d(chosen, removed), added.index.to_numpy()])]
+    refreshed, rewritten = refreshed_features(stored, changed, now.index)
+    expected = build_features(now)
+    pd.testing.assert_frame_equal(refreshed, expected)
+    sharing = list(SHARING_COLUMNS)
+    before = stored.set_index("record_id").reindex(expected["record_id"])[sharing]
+    differs = (before.to_numpy() != expected[sharing].to_numpy()).any(axis=1)
+    assert differs.sum() > len(changed)  # values became shared or personal beyond the edits
+    assert not (differs & ~rewritten).any()  # every changed row is stored again
