@@ -170,16 +170,16 @@ def refreshed_features(
     """
     nicknames = keys.load_nicknames(nickname_files)
     ids = stored["record_id"]
-    recomputed = ids.isin(records.index).to_numpy()
-    kept = stored[~recomputed & ids.isin(present).to_numpy()]
+    keep = ~ids.isin(records.index).to_numpy() & ids.isin(present).to_numpy()
     fresh = record_features(records, nickname_files)
-    touched = _Values.carried(stored[~ids.isin(kept["record_id"]).to_numpy()]) | _Values.carried(
-        fresh
-    )
-    before = _Values.shared_in(kept)
-    own = kept.drop(columns=list(SHARING_COLUMNS))
-    own = pd.concat([own, fresh], ignore_index=True) if len(fresh) else own
-    own = own.sort_values("record_id", kind="stable", ignore_index=True)
+    touched = _Values.carried(stored[~keep]) | _Values.carried(fresh)
+    before = _Values.shared_in(stored[_SHARING_INPUTS][keep])
+    own = stored.loc[keep, [c for c in stored.columns if c not in SHARING_COLUMNS]]
+    if len(fresh):  # ids are new or replace removed rows: one sort of the joined frame
+        own = pd.concat([own, fresh], ignore_index=True)
+        own = own.sort_values("record_id", kind="stable", ignore_index=True)
+    else:
+        own = own.reset_index(drop=True)
     rewritten = touched.carriers(own) | own["record_id"].isin(records.index).to_numpy()
     among = own[rewritten].reset_index(drop=True)
     judged = _Values(
@@ -190,6 +190,12 @@ def refreshed_features(
     _set_shared(own, (before - touched) | (judged & touched))
     own["person_kinds"] = one_person_kinds(own)
     return own, rewritten
+
+
+_SHARING_INPUTS = [
+    "email", "email_shared", "phone", "phone_shared", "phone_alt", "phone_alt_shared",
+    "identifiers_common",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
