@@ -3,7 +3,9 @@
 Each rule runs on the feature frame (index 0..n-1), so pairs are positions. A key value
 carried by more than the rule's `max_block_size` records is dropped before joining: its
 k² pairs would cost memory and time and, being that common, it proves nothing anyway.
-The union is deduplicated on one int64 per pair and returned sorted, left < right.
+The union is deduplicated on one int64 per pair and returned sorted, left < right. An
+incremental match, which wants only the pairs with a changed record, takes them from
+integer key codes (`_pairs_near`) instead of all pairs among the blocks it reaches.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,8 +40,8 @@ class AnyOfBlock(BaseIndexAlgorithm):
 
     def _long(self, frame: pd.DataFrame) -> pd.DataFrame:
         long = value_positions(frame, self.columns)
-        sizes = long.groupby("value")["pos"].transform("size")
-        return long[sizes <= self.max_block_size]
+        codes = pd.factorize(long["value"].to_numpy())[0]
+        return long[np.bincount(codes)[codes] <= self.max_block_size]
 
     def _dedup_index(self, df_a: pd.DataFrame) -> pd.MultiIndex:
         pairs = self._link_index(df_a, df_a)
@@ -60,8 +61,8 @@ def _capped(
     `|`, so it never meets an unrefined one) and what is still too large set to missing
     (Block skips missing keys)."""
     keys = frame[columns].copy()
-    sizes = keys.groupby(columns, dropna=True)[columns[0]].transform("size")
-    oversized = (sizes > max_block_size).to_numpy()
+    sizes = _group_sizes(_group_codes(keys, columns))
+    oversized = sizes > max_block_size
     if refine and oversized.any():
         rows = frame.loc[oversized]
         joined = keys.loc[oversized, columns[0]].astype(str)
@@ -72,9 +73,30 @@ def _capped(
         refined = joined.to_numpy(dtype=object)
         refined[~known] = None
         keys.loc[oversized, columns[0]] = refined
-        sizes = keys.groupby(columns, dropna=True)[columns[0]].transform("size")
+        sizes = _group_sizes(_group_codes(keys, columns))
     keys.loc[~(sizes <= max_block_size), columns[0]] = None
     return keys
+
+
+def _group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Per row, a code of its combination of `columns` values (-1 where one is missing):
+    grouping on one integer instead of several object columns."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        values, uniques = pd.factorize(frame[column].to_numpy())
+        missing = (values < 0) | (codes < 0)
+        codes = pd.factorize(codes * max(len(uniques), 1) + values)[0].astype(np.int64)
+        codes[missing] = -1
+    return codes
+
+
+def _group_sizes(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Per row, how many rows share its code (NaN where it has none)."""
+    sizes = np.full(len(codes), np.nan)
+    present = codes >= 0
+    if present.any():
+        sizes[present] = np.bincount(codes[present])[codes[present]]
+    return sizes
 
 
 def compile_rule(rule: BlockingRule) -> BaseIndexAlgorithm:
@@ -122,20 +144,12 @@ class _Prepared:
         return AnyOfBlock(self.rule.columns, self.rule.max_block_size)._long(self.frame)
 
     @cached_property
-    def sort_values(self) -> npt.NDArray[Any]:
-        return np.unique(self.frame[self.rule.columns[0]].dropna().to_numpy())
-
-    @cached_property
     def codes(self) -> npt.NDArray[np.int64]:
         columns = list(self.rule.columns)
-        if self.rule.method == "sorted_neighbourhood":
-            keys = self.frame[columns[0]]
-            present = keys.notna().to_numpy()
-            ranks = np.full(len(self.frame), -1, dtype=np.int64)
-            ranks[present] = np.searchsorted(self.sort_values, keys[present].to_numpy())
-            return ranks
-        groups = self.frame.groupby(columns, dropna=True, sort=False).ngroup()
-        return np.asarray(groups.fillna(-1).to_numpy(), dtype=np.int64)
+        if self.rule.method == "sorted_neighbourhood":  # the rank among the sorted keys
+            ranks = pd.factorize(self.frame[columns[0]].to_numpy(), sort=True)[0]
+            return ranks.astype(np.int64)
+        return _group_codes(self.frame, columns)
 
 
 BlockingMemo = dict[str, _Prepared]  # rule name -> its prepared keys, one frame's
@@ -157,42 +171,44 @@ def rule_pairs(
             memo[rule.name] = prepared
     if prepared.empty:
         return np.empty((0, 2), dtype=np.int64)
-    indexer = compile_rule(rule)
-    frame = prepared.frame
     if touching is None:
-        return _unique(_as_pairs(indexer.index(frame)), max(len(features), 1))
+        indexer = compile_rule(rule)
+        return _unique(_as_pairs(indexer.index(prepared.frame)), max(len(features), 1))
     if rule.method == "any_of":  # values capped by their count among all records
         long = prepared.long
         long = long[long["value"].isin(long["value"][touching[long["pos"].to_numpy()]])]
         merged = long.merge(long, on="value")
         pairs = _as_pairs(pd.MultiIndex.from_arrays([merged["pos_x"], merged["pos_y"]]))
     else:
-        if isinstance(indexer, SortedNeighbourhood):  # ranks among all keys, not the subset's
-            indexer.sorting_key_values = prepared.sort_values
-        rows = _reachable(prepared, touching)
-        if len(rows) < 2:
-            return np.empty((0, 2), dtype=np.int64)
-        pairs = _as_pairs(indexer.index(frame.iloc[rows]))
+        pairs = _pairs_near(prepared.codes, touching, _half_window(rule))
     pairs = pairs[touching[pairs[:, 0]] | touching[pairs[:, 1]]]
     return _unique(pairs, max(len(features), 1))
 
 
-def _reachable(prepared: _Prepared, touching: Mask) -> npt.NDArray[np.intp]:
-    """Positions that share a key with a touching record (within the window for sorted
-    neighbourhood): every pair the rule can make with a touching record lies among them.
-    Keys were capped on the whole frame, so block sizes are those of all records."""
-    codes = prepared.codes
-    present = codes >= 0
-    near = np.zeros(int(codes.max()) + 1 if present.any() else 1, dtype=bool)
-    touched = np.unique(codes[touching & present])
-    if prepared.rule.method == "sorted_neighbourhood":
-        half = (prepared.rule.window - 1) // 2
-        for shift in range(-half, half + 1):
-            shifted = touched + shift
-            near[shifted[(shifted >= 0) & (shifted < len(near))]] = True
-    else:
-        near[touched] = True
-    return np.flatnonzero(present & near[np.maximum(codes, 0)])
+def _half_window(rule: BlockingRule) -> int:
+    """How far apart two keys' codes may lie: ranks within the window for sorted
+    neighbourhood, the same block (0) otherwise."""
+    return (rule.window - 1) // 2 if rule.method == "sorted_neighbourhood" else 0
+
+
+def _pairs_near(codes: npt.NDArray[np.int64], touching: Mask, half: int) -> Pairs:
+    """Each touching position paired with every position whose code lies within `half`
+    of its own (-1: no key), itself excepted: a rule's pairs with a touching record,
+    straight from the key codes instead of all pairs among the blocks they reach."""
+    keyed = np.flatnonzero(codes >= 0)
+    order = keyed[np.argsort(codes[keyed], kind="stable")]
+    ranked = codes[order]
+    left = np.flatnonzero(touching & (codes >= 0))
+    start = np.searchsorted(ranked, codes[left] - half, side="left")
+    stop = np.searchsorted(ranked, codes[left] + half, side="right")
+    counts = stop - start
+    total = int(counts.sum())
+    first = np.repeat(start - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    right = order[first + np.arange(total)]
+    left = np.repeat(left, counts)
+    pairs: Pairs = np.column_stack([np.minimum(left, right), np.maximum(left, right)])
+    distinct: Pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return distinct
 
 
 def candidate_pairs(

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.blocking import candidate_pairs, rule_pairs
+from matching.blocking import BlockingMemo, candidate_pairs, rule_pairs
+from matching.features import build_features
 from matching.settings import BlockingRule
 from tests.matching.helpers import features, rec, settings
+from tests.matching.synthetic import synthetic_records
 
 
 def _pairs(out: pd.DataFrame, rule: BlockingRule) -> set[tuple[int, int]]:
@@ -97,3 +99,17 @@ def test_no_rules_no_records() -> None:
     out = features(rec())
     pairs, per_rule = candidate_pairs(out, settings().blocking)
     assert pairs.shape == (0, 2) and set(per_rule.values()) == {0}
+
+
+@pytest.mark.parametrize("share", [0.01, 0.2])
+def test_touching_pairs_are_exactly_the_full_pairs_with_a_touching_record(share: float) -> None:
+    """An incremental match's pairs come from key codes, the full match's from
+    recordlinkage's indexers: the same pairs, rule by rule (sorted neighbourhood windows
+    and capped blocks included)."""
+    out = build_features(synthetic_records(300, seed=3)[0])
+    touching = np.random.default_rng(9).random(len(out)) < share
+    memo: BlockingMemo = {}
+    for rule in settings().blocking:
+        everything = rule_pairs(out, rule)
+        expected = everything[touching[everything[:, 0]] | touching[everything[:, 1]]]
+        np.testing.assert_array_equal(rule_pairs(out, rule, touching, memo), expected)
