@@ -81,6 +81,12 @@ def forget_features(session: Session) -> None:
 
 
 def _encode(frame: pd.DataFrame) -> bytes:
+    payload = _parquet(frame)
+    _release()  # the Arrow columns are gone now
+    return payload
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
     columns = {}
     for name in frame.columns:
         values = frame[name]
@@ -98,6 +104,12 @@ def _encode(frame: pd.DataFrame) -> bytes:
 
 
 def _decode(payload: bytes) -> pd.DataFrame:
+    frame = _from_parquet(payload)
+    _release()
+    return frame
+
+
+def _from_parquet(payload: bytes) -> pd.DataFrame:
     table = pq.read_table(io.BytesIO(payload))
     frame: pd.DataFrame = table.to_pandas()
     for name in TUPLE_COLUMNS & set(frame.columns):
@@ -106,3 +118,9 @@ def _decode(payload: bytes) -> pd.DataFrame:
         flat = lists.flatten().to_numpy(zero_copy_only=False).tolist()
         frame[name] = [tuple(flat[a:b]) for a, b in pairwise(offsets)]
     return frame
+
+
+def _release() -> None:
+    """Hand Arrow's freed buffers back to the system: its allocator keeps them (180 MiB
+    after encoding 357k records), which would sit on top of the match's peak."""
+    pa.default_memory_pool().release_unused()
