@@ -143,14 +143,8 @@ SHARING_COLUMNS: tuple[str, ...] = (
 
 def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
     """The match columns of `records`, sorted by record id (kept in column `record_id`)."""
-    return with_sharing(record_features(records, nickname_files), nickname_files)
-
-
-def with_sharing(own: pd.DataFrame, nickname_files: tuple[str, ...] = ()) -> pd.DataFrame:
-    """`record_features` of all records (0..n-1 index, by record id) with the columns that
-    compare each record with the others (`SHARING_COLUMNS`) added, in place."""
-    _mark_shared(own, keys.load_nicknames(nickname_files))
-    own["person_kinds"] = one_person_kinds(own)
+    own = record_features(records, nickname_files)
+    _set_shared(own, _Values.shared_among(own, keys.load_nicknames(nickname_files)))
     return own
 
 
@@ -181,14 +175,8 @@ def refreshed_features(
     else:
         own = own.reset_index(drop=True)
     rewritten = touched.carriers(own) | own["record_id"].isin(records.index).to_numpy()
-    among = own[rewritten].reset_index(drop=True)
-    judged = _Values(
-        frozenset(shared_values(among, ["email"], nicknames)),
-        frozenset(shared_values(among, ["phone", "phone_alt"], nicknames)),
-        frozenset(shared_values(among, ["identifiers"], nicknames)),
-    )
+    judged = _Values.shared_among(own[rewritten].reset_index(drop=True), nicknames)
     _set_shared(own, (before - touched) | (judged & touched))
-    own["person_kinds"] = one_person_kinds(own)
     return own, rewritten
 
 
@@ -213,6 +201,16 @@ class _Values:
             frozenset(frame["email"].dropna()),
             frozenset(phones),
             frozenset(chain.from_iterable(frame["identifiers"])),
+        )
+
+    @classmethod
+    def shared_among(cls, frame: pd.DataFrame, nicknames: Nicknames) -> _Values:
+        """The values records of more than one person carry (`sharing.shared_values`),
+        judged among the rows of `frame`."""
+        return cls(
+            frozenset(shared_values(frame, ["email"], nicknames)),
+            frozenset(shared_values(frame, ["phone", "phone_alt"], nicknames)),
+            frozenset(shared_values(frame, ["identifiers"], nicknames)),
         )
 
     @classmethod
@@ -339,18 +337,9 @@ def _local_part_named(out: pd.DataFrame) -> np.ndarray:
     return named
 
 
-def _mark_shared(out: pd.DataFrame, nicknames: Nicknames) -> None:
-    shared = _Values(
-        frozenset(shared_values(out, ["email"], nicknames)),
-        frozenset(shared_values(out, ["phone", "phone_alt"], nicknames)),
-        frozenset(shared_values(out, ["identifiers"], nicknames)),
-    )
-    _set_shared(out, shared)
-
-
 def _set_shared(out: pd.DataFrame, shared: _Values) -> None:
-    """The sharing columns but `person_kinds`, given which values are shared; a family
-    mailbox (`familie.beck@…`) is shared whoever carries it."""
+    """The `SHARING_COLUMNS`, in place, given which values are shared; a family mailbox
+    (`familie.beck@…`) is shared whoever carries it."""
     family = _per_value(out["email_local"], keys.is_family_mailbox).map(bool)
     out["email_shared"] = (out["email"].isin(shared.emails) | family).to_numpy()
     out["phone_shared"] = out["phone"].isin(shared.phones).to_numpy()
@@ -367,3 +356,4 @@ def _set_shared(out: pd.DataFrame, shared: _Values) -> None:
         () if ok else tuple(i for i in v if i in shared_ids)
         for v, ok in zip(ids, plain, strict=True)
     ]
+    out["person_kinds"] = one_person_kinds(out)

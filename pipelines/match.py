@@ -187,12 +187,14 @@ def _all_features(
     records: pd.DataFrame,
     settings: MatchSettings,
     prepared: dict[str, float],
+    fingerprint: str | None = None,
 ) -> pd.DataFrame:
     """`build_features` of all records, kept for the next incremental match
-    (`warehouse.feature_store`). Adds its seconds to `prepared`."""
+    (`warehouse.feature_store`) under `fingerprint` (`feature_fingerprint`, computed if
+    not given). Adds its seconds to `prepared`."""
     started = time.perf_counter()
     features = build_features(records, settings.nickname_files)
-    fingerprint = feature_fingerprint(settings.nickname_files)
+    fingerprint = fingerprint or feature_fingerprint(settings.nickname_files)
     store_features(session, run_id, fingerprint, features, replace=True)
     prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - started
     return features
@@ -214,7 +216,7 @@ def _refreshed_features(
     if stored is None:
         records = identity_frame(session)
         prepared["prepare"] += time.perf_counter() - started
-        return _all_features(session, run_id, records, settings, prepared)
+        return _all_features(session, run_id, records, settings, prepared, fingerprint)
     present = index.index
     written = index["last_run_id"].to_numpy() > stored.run_id
     unknown = ~present.isin(stored.frame["record_id"])

@@ -1,9 +1,11 @@
-"""Matching's own columns of every record, kept between runs so that an incremental match
-recomputes only the records that changed (`matching.features.record_features`).
+"""Matching's columns of every record (`matching.features.build_features`), kept between
+runs so that an incremental match recomputes only the records that changed
+(`matching.features.refreshed_features`).
 
 They are Parquet files in `match_feature_part`: a full match writes one part holding
-every record, an incremental match adds a part with the records it recomputed, and
-reading merges the parts, a later part's row winning. Parts made under another
+every record, an incremental match adds a part with the rows it changed (the records it
+recomputed and the carriers of values whose sharing it judged again), and reading merges
+the parts, a later part's row winning. Parts made under another
 fingerprint (other feature code or nickname lists) are not used. Erasure deletes every
 part (`forget_features`): the next match recomputes them, and no erased value outlives
 its record here.
@@ -60,7 +62,7 @@ def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None
 def store_features(
     session: Session, run_id: int, fingerprint: str, frame: pd.DataFrame, *, replace: bool
 ) -> None:
-    """Add `frame` (record_features rows) as a part; `replace` drops the others first."""
+    """Add `frame` (build_features rows) as a part; `replace` drops the others first."""
     if replace:
         forget_features(session)
     session.add(

@@ -283,7 +283,7 @@ class MatchRun(Base):
 
 
 class MatchFeaturePart(Base):
-    """Matching's own columns of the records (`matching.features.record_features`) as a
+    """Matching's columns of the records (`matching.features.build_features`) as a
     Parquet file, kept so an incremental match recomputes only what changed
     (`warehouse.feature_store`). Derived data: erasure deletes every part."""
 
