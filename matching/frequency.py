@@ -183,6 +183,8 @@ def _count_namesakes(
         cache["full_names"] = full_names(features).to_numpy()
         cache["namesake_shares"] = np.full(len(features), np.nan, dtype=np.float64)
         cache["namesakes_counted"] = np.zeros(len(features), dtype=bool)
+        named = pd.notna(cache["full_names"])
+        cache["told_apart"] = np.array(told_apart_share(features, identities, named))
     counted = cache["namesakes_counted"]
     wanted = np.zeros(len(features), dtype=bool)
     wanted[positions[~counted[positions]]] = True
@@ -197,6 +199,7 @@ def _count_namesakes(
         # Both names' exact levels are frequency-adjusted here: counted by `adjust_weights`.
         frequencies=(cache["first_name_key"], cache["last_name_key"]),
         full=pd.Series(cache["full_names"], copy=False),
+        told_apart=float(cache["told_apart"]),
     )
     found = ~np.isnan(shares)
     cache["namesake_shares"][found] = shares[found]
@@ -253,6 +256,7 @@ def namesake_shares(
     wanted: npt.NDArray[np.bool_] | None = None,
     frequencies: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
     full: pd.Series | None = None,
+    told_apart: float | None = None,
 ) -> npt.NDArray[np.float64]:
     """Per record: (k - 1 + `unseen`) / named identities, k the people carrying its full
     name (NaN without both names).
@@ -267,9 +271,15 @@ def namesake_shares(
     predict (identities · f_first · f_last bearers, a Poisson count given the ones seen,
     `_expected_bearers`): sparse records of two `Claudia Werner`s look like one identity
     each, while the name's commonness says that two of them among 5,000 people are
-    likely; a `Magdalena Hölzl` keeps `unseen`.
-    `frequencies`: the first and last names' `value_frequencies`, and `full` the
-    `full_names`, if already computed.
+    likely; a `Magdalena Hölzl` keeps `unseen`. Only the predicted bearers the frame could
+    not have told apart are unseen, though: a second bearer who holds a one-person value
+    of a kind the first holds too (another email, another address) or a birth date would
+    be counted in k already. Of the bearers the prediction adds beyond the seen, the
+    share `1 - told_apart` is expected to hide (thinning a Poisson count keeps it
+    Poisson), `told_apart` being the chance that two of the frame's named identities
+    conflict (`told_apart_share`, learnt from the frame).
+    `frequencies`: the first and last names' `value_frequencies`, `full` the
+    `full_names` and `told_apart` the `told_apart_share`, if already computed.
 
     `wanted` (a mask): only the records sharing a full name with a wanted record get their
     share, the others NaN; a name's count reads only its own records, so the shares are
@@ -290,7 +300,7 @@ def namesake_shares(
     subset = features.iloc[rows][[*_IDENTITY_COLUMNS, "person_kinds", "birth_date_key"]]
     subset = subset.reset_index(drop=True)
     names = full.iloc[rows].reset_index(drop=True)
-    values = _identity_values(subset, with_address=True)
+    values = _identity_values(subset, with_address=False)
     tied_by_identity = pd.Series(identities[rows])
     labels = _tied(subset, [*values, tied_by_identity], keys=names)
     k = _people_per_name(subset, names, labels)
@@ -301,13 +311,46 @@ def namesake_shares(
                 value_frequencies(features["first_name_key"], identities),
                 value_frequencies(features["last_name_key"], identities),
             )
+        if told_apart is None:
+            told_apart = told_apart_share(features, identities, full.notna().to_numpy())
         f_first, f_last = frequencies[0][rows], frequencies[1][rows]
         bearers = _expected_bearers(np.nan_to_num(total * f_first * f_last), seen + 1)
-        unseen_named = np.fmax(unseen, bearers - seen - 1)
+        unseen_named = np.fmax(unseen, (1 - told_apart) * (bearers - seen - 1))
     else:
         unseen_named = np.full(len(rows), unseen)
     out[rows] = (seen + unseen_named) / total
     return out
+
+
+def told_apart_share(
+    features: pd.DataFrame, identities: Labels, named: npt.NDArray[np.bool_]
+) -> float:
+    """The chance that two random named identities (`identities` among the `named` rows)
+    conflict as `_people_per_name` counts conflicts: both hold a one-person value of one
+    kind (`person_kinds`) or both a birth date. Two bearers of one name who conflict are
+    counted as two people; only the others can hide behind one identity. Counted over
+    the identities' distinct (kinds, dated) states, so it costs one small square."""
+    if not named.any():
+        return 0.0
+    frame = pd.DataFrame(
+        {
+            "identity": identities[named],
+            "kinds": features["person_kinds"].to_numpy(dtype=np.int64)[named],
+            "dated": features["birth_date_key"].notna().to_numpy()[named],
+        }
+    )
+    held = frame.groupby("identity").agg(
+        kinds=("kinds", np.bitwise_or.reduce), dated=("dated", "max")
+    )
+    states = held.value_counts()
+    if states.sum() < 2:
+        return 0.0
+    kinds = np.array([state[0] for state in states.index], dtype=np.int64)
+    dated = np.array([state[1] for state in states.index], dtype=bool)
+    counts = states.to_numpy(dtype=np.float64)
+    conflict = ((kinds[:, None] & kinds[None, :]) != 0) | (dated[:, None] & dated[None, :])
+    pairs = np.outer(counts, counts) - np.diag(counts)  # ordered pairs of two identities
+    return float((pairs * conflict).sum() / pairs.sum())
 
 
 def full_names(features: pd.DataFrame) -> pd.Series:
@@ -348,6 +391,7 @@ def _people_per_name(features: pd.DataFrame, full: pd.Series, labels: Labels) ->
             "identity": labels,
             "kinds": features["person_kinds"].to_numpy(dtype=np.int64),
             "born": features["birth_date_key"].to_numpy(),
+            "home": _addresses(features).to_numpy(),
         }
     )
     frame = frame[(frame["kinds"] != 0) | frame["born"].notna()]  # the rest conflict with nobody
@@ -361,25 +405,39 @@ def _people_per_name(features: pd.DataFrame, full: pd.Series, labels: Labels) ->
     kinds = np.zeros(len(held), dtype=np.int64)
     for bit in KIND_BITS.values():
         kinds |= np.where(held[bit].to_numpy(), bit, 0)
+    kinds &= ~KIND_BITS["address"]  # an address conflicts only with another address
     dated = several.dropna(subset=["born"])
     births = dated.groupby(keys)["born"].agg(frozenset).to_dict()
-    by_name: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    homes = several.dropna(subset=["home"]).groupby(keys)["home"].agg(frozenset).to_dict()
+    by_name: dict[str, list[tuple[int, frozenset[str], frozenset[str]]]] = {}
     for (name, identity), held_kinds in zip(held.index.tolist(), kinds.tolist(), strict=True):
         born = births.get((name, identity), frozenset())
-        by_name.setdefault(name, []).append((held_kinds, born))
+        home = homes.get((name, identity), frozenset())
+        by_name.setdefault(name, []).append((held_kinds, born, home))
     counts.update({name: _colours(members) for name, members in by_name.items()})
     return pd.Series(counts, dtype="int64")
 
 
-def _colours(identities: list[tuple[int, frozenset[str]]]) -> int:
+def _addresses(features: pd.DataFrame) -> pd.Series:
+    """Per record its full address as one value (None without street or postcode)."""
+    street, number = features["street_key"], features["house_number_key"].fillna("")
+    return street + " " + number + " " + features["postal_code"]
+
+
+def _colours(identities: list[tuple[int, frozenset[str], frozenset[str]]]) -> int:
     """How many people a greedy colouring needs: kind bits held by both, or birth dates
-    with none in common, keep two identities apart."""
-    people: list[tuple[int, frozenset[str]]] = []
-    for kinds, born in sorted(identities, key=lambda i: -i[0].bit_count()):
-        for index, (taken, dates) in enumerate(people):
-            if not (taken & kinds) and not (dates and born and dates.isdisjoint(born)):
-                people[index] = (taken | kinds, dates | born)
+    or addresses with none in common, keep two identities apart. One address does not
+    make two identities one person: a father and a son of one name share it."""
+    people: list[tuple[int, frozenset[str], frozenset[str]]] = []
+    for kinds, born, home in sorted(identities, key=lambda i: -i[0].bit_count()):
+        for index, (taken, dates, homes) in enumerate(people):
+            if (
+                not (taken & kinds)
+                and not (dates and born and dates.isdisjoint(born))
+                and not (homes and home and homes.isdisjoint(home))
+            ):
+                people[index] = (taken | kinds, dates | born, homes | home)
                 break
         else:
-            people.append((kinds, born))
+            people.append((kinds, born, home))
     return len(people)

@@ -113,12 +113,15 @@ def _decode(payload: bytes) -> pd.DataFrame:
 
 def _from_parquet(payload: bytes) -> pd.DataFrame:
     table = pq.read_table(io.BytesIO(payload))
-    frame: pd.DataFrame = table.to_pandas()
-    for name in TUPLE_COLUMNS & set(frame.columns):
-        lists = table.column(name).combine_chunks()
-        offsets = lists.offsets.to_numpy().tolist()
-        flat = lists.flatten().to_numpy(zero_copy_only=False).tolist()
-        frame[name] = [tuple(flat[a:b]) for a, b in pairwise(offsets)]
+    lists = [name for name in table.column_names if name in TUPLE_COLUMNS]
+    # The list columns are built as tuples here: to_pandas would first make them arrays.
+    frame: pd.DataFrame = table.drop_columns(lists).to_pandas()
+    for name in lists:
+        values = table.column(name).combine_chunks()
+        offsets = values.offsets.to_numpy().tolist()
+        flat = values.flatten().to_numpy(zero_copy_only=False).tolist()
+        tuples = [tuple(flat[a:b]) for a, b in pairwise(offsets)]
+        frame.insert(table.column_names.index(name), name, tuples)
     return frame
 
 

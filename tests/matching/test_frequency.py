@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.frequency import identity_labels, namesake_shares, value_frequencies
+from matching.frequency import (
+    full_names,
+    identity_labels,
+    namesake_shares,
+    told_apart_share,
+    value_frequencies,
+)
 from matching.linker import LinkResult, link_records
 from schemas.errors import ConfigError
 from tests.matching.helpers import features, frame, rec, settings
@@ -111,15 +117,59 @@ def test_predicted_namesakes_count_the_bearers_seen() -> None:
     """Six identities named Jan, six named Kahl, one Jan Kahl among 36: independence
     predicts 36 * 6/36 * 6/36 = 1 Jan Kahl, and the frame shows one. Given that one, the
     other bearers are E[N | N >= 1] - 1 = 1 / (1 - e^-1) - 1 = 0.58 (a Poisson count N),
-    not the whole prediction of 1."""
-    jans = [rec(first_name="Jan", last_name=f"Name{i}", email=f"j{i}@web.de") for i in range(5)]
-    kahls = [rec(first_name=f"Vor{i}", last_name="Kahl", email=f"k{i}@web.de") for i in range(5)]
-    rest = [rec(first_name=f"Vor{i}", last_name=f"Name{i}", email=f"x{i}@web.de")
-            for i in range(5, 30)]  # fmt: skip
-    out = features(rec(first_name="Jan", last_name="Kahl", email="jk@web.de"), *jans, *kahls, *rest)
-    shares = namesake_shares(out, identity_labels(out), unseen=0.1, expected=True)
+    not the whole prediction of 1 (`told_apart` 0: a frame that could tell nobody apart)."""
+    out = _jan_kahl(lambda i: {"email": f"x{i}@web.de"})
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1, expected=True, told_apart=0)
     others = 1 / (1 - np.exp(-1)) - 1
     assert shares[0] == pytest.approx(others / 36)
+
+
+def _jan_kahl(values: Any) -> pd.DataFrame:
+    """One Jan Kahl (with a mailbox), five other Jans, five other Kahls, 25 others; the
+    36 identities hold `values(i)` each."""
+    jans = [rec(first_name="Jan", last_name=f"Name{i}", **values(i)) for i in range(5)]
+    kahls = [rec(first_name=f"Vor{i}", last_name="Kahl", **values(i + 5)) for i in range(5)]
+    rest = [rec(first_name=f"Vor{i}", last_name=f"Name{i}", **values(i + 10))
+            for i in range(5, 30)]  # fmt: skip
+    return features(
+        rec(first_name="Jan", last_name="Kahl", email="jk@web.de"), *jans, *kahls, *rest
+    )
+
+
+def test_predicted_namesakes_hide_only_where_the_frame_cannot_tell_people_apart() -> None:
+    """Where every identity holds a mailbox of its own, a second Jan Kahl would hold one
+    too and be counted as a second person: none of the predicted bearers can hide behind
+    the one seen. Where most hold only a card number of their own (or nothing), a second
+    Jan Kahl would mostly conflict with nothing and could hide: the prediction stays."""
+    mailboxes = _jan_kahl(lambda i: {"email": f"x{i}@web.de"})
+    identities = identity_labels(mailboxes)
+    named = full_names(mailboxes).notna().to_numpy()
+    assert told_apart_share(mailboxes, identities, named) == pytest.approx(1.0)
+    shares = namesake_shares(mailboxes, identities, unseen=0.1, expected=True)
+    assert shares[0] == pytest.approx(0.1 / 36)
+    cards = _jan_kahl(lambda i: {"identifiers": (f"card:K-{i}",)} if i % 2 else {})
+    identities = identity_labels(cards)
+    apart = told_apart_share(cards, identities, full_names(cards).notna().to_numpy())
+    # Jan Kahl's mailbox, 18 cards, 17 with nothing: only two card holders conflict.
+    assert apart == pytest.approx(18 * 17 / (36 * 35))
+    shares = namesake_shares(cards, identities, unseen=0.1, expected=True)
+    others = 1 / (1 - np.exp(-1)) - 1
+    assert shares[0] == pytest.approx((1 - apart) * others / 36)
+
+
+def test_one_address_does_not_make_two_namesakes_one_person() -> None:
+    """A father and a son of one name at one address, each with a mailbox of his own,
+    are two people; a receipt at that address conflicts with neither."""
+    home = {"street": "Ring", "house_number": "1", "postal_code": "10115"}
+    out = features(
+        rec(first_name="Dieter", last_name="Pohl", email="d.pohl@web.de", **home),
+        rec(first_name="Dieter", last_name="Pohl", email="dieter.pohl@gmx.de", **home),
+        rec(first_name="Dieter", last_name="Pohl", identifiers=("card:K-1",), **home),
+        rec(first_name="Anke", last_name="Rohr", email="ar@web.de", **home),
+    )  # fmt: skip
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1)
+    identities = 4
+    assert shares[:3] == pytest.approx([(2 - 1 + 0.1) / identities] * 3)
 
 
 def test_namesakes_of_some_names_are_those_of_the_whole_frame() -> None:
