@@ -39,7 +39,7 @@ from matching.catalog import TF_COLUMNS
 from matching.clustering import components
 from matching.person_values import KIND_BITS
 from matching.scoring import ModelParameters
-from matching.settings import MatchSettings
+from matching.settings import Comparison, MatchSettings
 
 Pairs = npt.NDArray[np.int64]
 Labels = npt.NDArray[np.int64]
@@ -105,22 +105,33 @@ def adjust_weights(
     return adjusted
 
 
+# Name levels under which two records name the same member of a household: the names
+# agree, up to a nickname or a typo. A part (Hans / Hans-Peter) or an initial could be
+# another member (a father and his son), a distant spelling or "different" is one.
+_ALIKE_FIRST = ("exact", "nickname", "phonetic", "jw_high")
+_ALIKE_LAST = ("exact", "swapped", "phonetic", "jw_high")
+
+
 def _same_name_household(
     adjusted: npt.NDArray[np.float32],
     codes: npt.NDArray[np.int8],
     settings: MatchSettings,
     parameters: ModelParameters,
 ) -> None:
-    """A household's mailbox or phone where both names agree exactly weighs by
+    """A household's mailbox or phone where the names agree weighs by
     `tf_same_name_household_u`: its level's u counts any member of the household, but
     another person here would be a member of the same name (a father and son, whom a
-    birth date or jun./sen. tells apart). Without both names it keeps its small weight,
-    so a nameless family subscription stays nobody's."""
+    birth date or jun./sen. tells apart). The names agree when the first names do (up to
+    a nickname or a typo) and the last names do too or one side has none: the household's
+    value already names the family, its first name tells the members apart (`Horst` with
+    `familie.weber@…` is the mailbox's Horst Weber, `Andy Jäger` its Andreas Jäger).
+    Without a first name on both sides it keeps its small weight, so a nameless family
+    subscription stays nobody's."""
     first, last = _exact_name(settings, "first_name"), _exact_name(settings, "last_name")
     if first is None or last is None:
         return
-    named = (codes[:, first] == settings.comparisons[first].code("exact")) & (
-        codes[:, last] == settings.comparisons[last].code("exact")
+    named = _alike(codes[:, first], settings.comparisons[first], _ALIKE_FIRST) & (
+        (codes[:, last] < 0) | _alike(codes[:, last], settings.comparisons[last], _ALIKE_LAST)
     )
     u = settings.scoring.tf_same_name_household_u
     for column, comparison in enumerate(settings.comparisons):
@@ -130,6 +141,14 @@ def _same_name_household(
         where = np.flatnonzero(named & (codes[:, column] == code))
         weight = np.log2(parameters.comparisons[column].m[code] / u)
         adjusted[where, column] = np.maximum(adjusted[where, column], weight)
+
+
+def _alike(
+    codes: npt.NDArray[np.int8], comparison: Comparison, levels: tuple[str, ...]
+) -> npt.NDArray[np.bool_]:
+    """Whether each code is one of the comparison's `levels` (those it has)."""
+    wanted = [comparison.code(level) for level in levels if level in comparison.level_names]
+    return np.isin(codes, wanted)
 
 
 def _exact_name(settings: MatchSettings, method: str) -> int | None:

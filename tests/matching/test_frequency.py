@@ -262,3 +262,24 @@ def test_a_household_mailbox_counts_more_under_one_full_name() -> None:
     # Another Anna Weber in the Webers' household is rare (0.003), any member is not.
     assert named["weight"] == pytest.approx(np.log2(shared.m / 0.003), abs=1e-3)
     assert nameless["weight"] == pytest.approx(np.log2(shared.m / shared.u), abs=1e-3)
+
+
+def test_a_household_mailbox_names_its_member_by_nickname_or_first_name_alone() -> None:
+    mailbox = "familie.jaeger@web.de"
+    result = link_records(
+        frame(
+            rec(first_name="Andreas", last_name="Jäger", email=mailbox),
+            rec(first_name="Andy", last_name="Jäger", email=mailbox),  # his nickname
+            rec(first_name="Andreas", email=mailbox),  # a signup without the surname
+            rec(first_name="Monika", last_name="Jäger", email=mailbox),
+            rec(first_name="Andreas", last_name="Jäger-Brandt", email=mailbox),  # a part
+        ),
+        settings(review_threshold=1e-9, **SMALL),
+    )
+    shared = settings().comparison("email").ordered_levels()[1]
+    member = np.log2(shared.m / 0.003)  # another Andreas in the Jägers' household: rare
+    assert _evidence(result, 1, 2)["email"]["weight"] == pytest.approx(member, abs=1e-3)
+    assert _evidence(result, 1, 3)["email"]["weight"] == pytest.approx(member, abs=1e-3)
+    # A surname part may be another family's Andreas: any member's u.
+    anyone = np.log2(shared.m / shared.u)
+    assert _evidence(result, 1, 5)["email"]["weight"] == pytest.approx(anyone, abs=1e-3)
