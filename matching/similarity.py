@@ -34,7 +34,12 @@ def equal(left: Values, right: Values) -> Mask:
 
 def nonempty(values: Values) -> Mask:
     """Tuple cells holding at least one value."""
-    return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+    return sizes(values) > 0
+
+
+def sizes(values: Values) -> npt.NDArray[np.int64]:
+    """How many values each tuple cell holds."""
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
 def on_distinct_pairs(left: Values, right: Values, mask: Mask, func: PairFunc) -> Floats:
@@ -93,8 +98,17 @@ def per_value(values: Values, test: Callable[[str], bool]) -> Mask:
 
 def shares_any(left: Values, right: Values, mask: Mask) -> Mask:
     """Where `mask` and the tuple cells of the pair hold a common value."""
-    where = np.flatnonzero(mask & nonempty(left) & nonempty(right))
+    left_sizes, right_sizes = sizes(left), sizes(right)
     out = np.zeros(len(left), dtype=bool)
+    # Most cells hold one value: those pairs compare their first values directly.
+    single = np.flatnonzero(mask & (left_sizes == 1) & (right_sizes == 1))
+    if single.size:
+        firsts = np.asarray([v[0] for v in left[single]], dtype=object)
+        seconds = np.asarray([v[0] for v in right[single]], dtype=object)
+        out[single] = equal(firsts, seconds)
+    where = np.flatnonzero(
+        mask & (left_sizes > 0) & (right_sizes > 0) & (left_sizes + right_sizes > 2)
+    )
     if where.size == 0:
         return out
     a = pd.Series(left[where], index=where, dtype=object).explode().dropna()
