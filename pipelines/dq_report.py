@@ -241,8 +241,9 @@ def render_report(
         Chart(
             "chart-scores",
             "Match scores and thresholds",
-            "Automatic links and pending review items; pairs below the review threshold "
-            "are not kept.",
+            f"Automatic links (link threshold {link_threshold:g}) and pending review items "
+            f"(review threshold {review_threshold:g}); pairs below the review threshold are "
+            "not kept.",
             score_chart(figures, review_threshold, link_threshold),
         ),
         Chart(

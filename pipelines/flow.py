@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from connectors.base import LandingFile
 from connectors.generic_config import SQL_FILE_KIND, GenericSource
 from connectors.landing import discover
+from matching.settings import MatchSettings
 from pipelines.collector import fewer_collections
 from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
@@ -245,10 +246,12 @@ def summarize(
 
 
 @task(cache_policy=NO_CACHE)
-def publish_quality_report(warehouse_url: str, run_id: int, report_dir: Path) -> Path:
+def publish_quality_report(
+    warehouse_url: str, run_id: int, report_dir: Path, settings: MatchSettings
+) -> Path:
     """The run's data-quality report as an HTML file and a markdown artifact."""
     out = report_dir / f"quality-run-{run_id:06d}.html"
-    figures = write_quality_report(warehouse_url, out)
+    figures = write_quality_report(warehouse_url, out, settings)
     create_markdown_artifact(
         key="consolidate-quality",
         markdown=quality_markdown(figures) + f"\nFull report: `{out}`\n",
@@ -344,7 +347,9 @@ def consolidate(
     )
     reporting = time.monotonic()
     summary["report"] = str(
-        publish_quality_report(warehouse_url, run_id, resolve_report_dir(report_dir))
+        publish_quality_report(
+            warehouse_url, run_id, resolve_report_dir(report_dir), config.match_settings()
+        )
     )
     summary["timings"]["report"] = round(time.monotonic() - reporting, 3)
     create_table_artifact(

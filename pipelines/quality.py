@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from matching.settings import default_settings
+from matching.settings import MatchSettings, default_settings
 from pipelines.dq_report import write_report
 from warehouse.engine import engine_for, session_factory
 from warehouse.quality import QualityFigures, quality_figures
@@ -16,10 +16,14 @@ def figures_of(warehouse_url: str) -> QualityFigures:
         return quality_figures(session)
 
 
-def write_quality_report(warehouse_url: str, out: Path) -> QualityFigures:
-    """Render the report for the warehouse as it is now; returns the figures it shows."""
+def write_quality_report(
+    warehouse_url: str, out: Path, settings: MatchSettings | None = None
+) -> QualityFigures:
+    """Render the report for the warehouse as it is now; returns the figures it shows.
+    The score chart marks the thresholds of `settings` (the project's match settings:
+    a configured link threshold is the one links were made with)."""
     figures = figures_of(warehouse_url)
-    settings = default_settings()
+    settings = settings or default_settings()
     write_report(
         figures,
         out,

@@ -107,9 +107,11 @@ def report(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write the data-quality report: one self-contained HTML file with charts."""
+    from pipelines.config import load_config
     from pipelines.quality import write_quality_report
 
-    figures = write_quality_report(resolve_warehouse(warehouse), out)
+    settings = load_config().match_settings()
+    figures = write_quality_report(resolve_warehouse(warehouse), out, settings)
     console.print(
         f"wrote {out}: {figures.customers} customers, {len(figures.rows_per_source)} sources"
     )

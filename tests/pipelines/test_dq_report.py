@@ -84,3 +84,19 @@ def test_log_scaled_charts_label_plain_counts() -> None:
     narrow = cluster_chart(QualityFigures(cluster_sizes={1: 60, 2: 30, 3: 20}))
     assert ">30<" in narrow and ">60<" in narrow, "no count on the y axis"
     assert "mathdefault" not in narrow
+
+
+def test_the_report_marks_the_configured_thresholds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project that links at 0.93 sees 0.93 in its report, not the default."""
+    config = tmp_path / "kundenstamm.toml"
+    config.write_text("[matching]\nlink_threshold = 0.93\nreview_threshold = 0.6\n")
+    monkeypatch.setenv("KUNDENSTAMM_CONFIG", str(config))
+    landing = tmp_path / "landing"
+    generate_landing(landing, tmp_path / "truth.csv", people=60, days=1, seed=3)
+    summary = consolidate(
+        landing=landing, warehouse_url=f"sqlite:///{tmp_path / 'w.db'}", report_dir=tmp_path
+    )
+    html = Path(summary["report"]).read_text(encoding="utf-8")
+    assert "link threshold 0.93" in html and "review threshold 0.6)" in html
