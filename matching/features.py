@@ -185,25 +185,14 @@ def refreshed_features(
 
 def _merged(stored: pd.DataFrame, kept: npt.NDArray[np.int64], fresh: pd.DataFrame) -> pd.DataFrame:
     """The `kept` rows of `stored` and the `fresh` ones (without sharing columns: False and
-    empty until set) in record-id order, each column copied once (a concat and a sort of
-    the whole frame copied it three times)."""
-    n = len(kept) + len(fresh)
-    ids = np.concatenate([stored["record_id"].to_numpy()[kept], fresh["record_id"].to_numpy()])
-    order = np.argsort(ids, kind="stable")
-    where = np.empty(n, dtype=np.int64)
-    where[order] = np.arange(n)  # each joined row's place in the result
-    old, new = where[: len(kept)], where[len(kept) :]
-    columns = {}
-    for name in stored.columns:
-        values = stored[name].to_numpy()
-        column = np.empty(n, dtype=values.dtype)
-        column[old] = values[kept]
-        if name in fresh.columns:
-            column[new] = fresh[name].to_numpy()
-        else:
-            column[new] = _unset(name, len(fresh))
-        columns[name] = column
-    return pd.DataFrame(columns)
+    empty until set) in record-id order."""
+    if not len(fresh):
+        return stored.iloc[kept].reset_index(drop=True)
+    unset = {name: _unset(name, len(fresh)) for name in SHARING_COLUMNS}
+    joined = pd.concat(
+        [stored.iloc[kept], fresh.assign(**unset)[stored.columns]], ignore_index=True
+    )
+    return joined.sort_values("record_id", kind="stable", ignore_index=True)
 
 
 def _unset(name: str, n: int) -> npt.NDArray[Any]:
