@@ -137,11 +137,12 @@ class ScoringSettings(_Frozen):
     probability_floor: float = Field(default=1e-4, gt=0, lt=0.5)  # clamp for estimates
     min_records_for_tf: int = Field(default=1_000, ge=2)  # fewer: frequencies are noise
     tf_min_u: float = Field(default=1e-6, gt=0, lt=1)  # floor of a value's frequency
+    # u of a household's email or phone (the "shared" level) where the names agree: None
+    # derives it from the frame (the level's u times the chance that two people's first
+    # names agree, see `frequency.alike_first_name_share`); a number pins it.
+    tf_same_name_household_u: float | None = Field(default=None, gt=0, lt=1)
     # Namesakes the frame cannot tell apart, per full name (see `frequency`).
     tf_unseen_namesakes: float = Field(default=0.1, gt=0)
-    # u of a household's email or phone (the "shared" level) where both names agree
-    # exactly: the other person would be a same-named member (see `frequency`).
-    tf_same_name_household_u: float = Field(default=0.003, gt=0, lt=1)
     seed: int = 42
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from matching.frequency import (
+    alike_first_name_share,
     full_names,
     identity_labels,
     namesake_shares,
@@ -259,8 +260,10 @@ def test_a_household_mailbox_counts_more_under_one_full_name() -> None:
     shared = settings().comparison("email").ordered_levels()[1]
     named, nameless = _evidence(result, 1, 2)["email"], _evidence(result, 1, 4)["email"]
     assert named["level"] == nameless["level"] == "shared"
-    # Another Anna Weber in the Webers' household is rare (0.003), any member is not.
-    assert named["weight"] == pytest.approx(np.log2(shared.m / 0.003), abs=1e-3)
+    # Another Anna Weber in the Webers' household: a member as alike as two of the frame's
+    # people (two Annas and a Jonas: 5/9), any member is not.
+    alike = (2 / 3) ** 2 + (1 / 3) ** 2
+    assert named["weight"] == pytest.approx(np.log2(shared.m / (shared.u * alike)), abs=1e-3)
     assert nameless["weight"] == pytest.approx(np.log2(shared.m / shared.u), abs=1e-3)
 
 
@@ -277,9 +280,62 @@ def test_a_household_mailbox_names_its_member_by_nickname_or_first_name_alone() 
         settings(review_threshold=1e-9, **SMALL),
     )
     shared = settings().comparison("email").ordered_levels()[1]
-    member = np.log2(shared.m / 0.003)  # another Andreas in the Jägers' household: rare
+    # Another Andreas in the Jägers' household: four Andreases (Andy too) and a Monika.
+    member = np.log2(shared.m / (shared.u * ((4 / 5) ** 2 + (1 / 5) ** 2)))
     assert _evidence(result, 1, 2)["email"]["weight"] == pytest.approx(member, abs=1e-3)
     assert _evidence(result, 1, 3)["email"]["weight"] == pytest.approx(member, abs=1e-3)
     # A surname part may be another family's Andreas: any member's u.
     anyone = np.log2(shared.m / shared.u)
     assert _evidence(result, 1, 5)["email"]["weight"] == pytest.approx(anyone, abs=1e-3)
+
+
+def test_alike_first_names_count_people_by_their_nickname_folded_names() -> None:
+    out = features(
+        rec(first_name="Andreas", email="andreas@web.de"),
+        rec(first_name="Andy", email="andreas@web.de"),  # the same customer, by nickname
+        rec(first_name="Andreas", email="a.j@web.de"),  # another Andreas
+        rec(first_name="Monika", email="monika@web.de"),
+        rec(first_name="M.", email="m@web.de"),  # an initial is no name
+        rec(last_name="Jäger", email="j@web.de"),  # nor is none
+    )
+    # Three people: two Andreases and a Monika.
+    share = alike_first_name_share(out, identity_labels(out))
+    assert share == pytest.approx((2 / 3) ** 2 + (1 / 3) ** 2)
+    nameless = features(rec(first_name="M.", email="m@web.de"), rec(last_name="Jäger"))
+    assert alike_first_name_share(nameless, identity_labels(nameless)) == 1.0
+
+
+def test_a_household_member_of_the_same_name_is_as_rare_as_the_frames_first_names() -> None:
+    """The same pair on a family mailbox counts more among customers of many first names
+    (another Horst in the household is unlikely) than among customers of few."""
+    mailbox = "familie.weber@web.de"
+    pair = [rec(first_name="Horst", last_name="Weber", email=mailbox)] * 2
+
+    def weight(first_names: list[str]) -> float:
+        others = [
+            rec(first_name=name, last_name=f"L{i}", email=f"p{i}@web.de")
+            for i, name in enumerate(first_names)
+        ]
+        result = link_records(frame(*pair, *others), settings(review_threshold=1e-9, **SMALL))
+        evidence: float = _evidence(result, 1, 2)["email"]["weight"]
+        return evidence
+
+    shared = settings().comparison("email").ordered_levels()[1]
+    varied = ["Anna", "Jonas", "Paul", "Lena", "Karl", "Sabine", "Dieter", "Gisela"]
+    many = weight(varied)  # ten people, two of them Horst (the pair), eight other names
+    few = weight(["Horst"] * 8)  # ten Horsts
+    alike = 0.2**2 + 8 * 0.1**2
+    assert many == pytest.approx(np.log2(shared.m / (shared.u * alike)), abs=1e-3)
+    assert few == pytest.approx(np.log2(shared.m / shared.u), abs=1e-3)  # anyone is a Horst
+    assert many > few + 3
+
+
+def test_a_pinned_household_u_replaces_the_derived_one() -> None:
+    mailbox = "familie.weber@web.de"
+    pair = [rec(first_name="Horst", last_name="Weber", email=mailbox)] * 2
+    pinned = {"scoring": {"min_records_for_tf": 2, "tf_same_name_household_u": 0.003}}
+    result = link_records(frame(*pair), settings(review_threshold=1e-9, **pinned))
+    shared = settings().comparison("email").ordered_levels()[1]
+    assert _evidence(result, 1, 2)["email"]["weight"] == pytest.approx(
+        np.log2(shared.m / 0.003), abs=1e-3
+    )
