@@ -10,8 +10,9 @@ needs a total weight of about +15.3, review at 0.3 about +12.1):
     email of one name +22.4 (u fixed), used by several names or `familie.*` +2.0
     phone: mobile of one name +22.1, landline of one name +13.3, several names +1.3;
         a mobile against a landline is no disagreement (missing)
-    a household's email or phone under one full name about +8 (u times the chance that
-        two people's first names agree, Σ f² of the frame's first names: about 1.5%)
+    a household's email or phone under alike names (up to a nickname or typo, or no last
+        name on one side) about +8 (u times the chance that two people's first names
+        agree, Σ f² of the frame's first names: about 1.5%)
     address exact +10.1, street +5.6, postcode +3.3
     place: a landline's area (06131: Mainz) is the other record's city +4.2, another -3.2
         (only where one side has no address; weighed by how common the city is)
