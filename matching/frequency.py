@@ -15,8 +15,9 @@ phone or identifier count once (`identity_labels`), which undercounts nobody els
 Namesakes: where both names agree exactly, the product f_first · f_last is a poor guess
 of how many people share the *full* name (a Spanish first name comes with a Spanish
 surname), and the frame itself can count them: same-name records tied by a personal
-value or an address are one identity, identities that both hold a one-person value of one
-kind (two addresses, two personal emails) are two people, and with k people under a name
+value are one identity (an address is a household's, not one person's), identities that
+both hold a one-person value of one kind (two addresses, two personal emails) are two
+people, and with k people under a name
 the chance that a same-name record is somebody else is about (k - 1 + α) / identities
 (`namesake_shares`; α = `ScoringSettings.tf_unseen_namesakes`, people with that name the
 frame cannot tell apart). So one person's name links on its own, `José García` at four
@@ -49,7 +50,7 @@ Labels = npt.NDArray[np.int64]
 def identity_labels(features: pd.DataFrame) -> Labels:
     """Per record, a label shared by records tied by a personal email, phone or identifier
     (not by an address: that would fold a household into one)."""
-    return _tied(features, _identity_values(features, with_address=False), keys=None)
+    return _tied(features, _identity_values(features), keys=None)
 
 
 def value_frequencies(values: pd.Series, identities: Labels) -> npt.NDArray[np.float64]:
@@ -266,18 +267,15 @@ _IDENTITY_COLUMNS = (
 )  # fmt: skip
 
 
-def _identity_values(features: pd.DataFrame, *, with_address: bool) -> list[pd.Series]:
-    """Per record (0..n-1 index), values naming one person: personal email and phones,
-    one-person identifiers and, optionally, the full address."""
+def _identity_values(features: pd.DataFrame) -> list[pd.Series]:
+    """Per record (0..n-1 index), values naming one person: personal email and phones and
+    one-person identifiers (an address is a household's: it ties nobody)."""
     values = [
         features["email"].mask(features["email_shared"].astype(bool)),
         features["phone"].mask(features["phone_shared"].astype(bool)),
         features["phone_alt"].mask(features["phone_alt_shared"].astype(bool)),
         features["identifiers_unique"].explode(),
     ]
-    if with_address:
-        street, number = features["street_key"], features["house_number_key"]
-        values.append(street + " " + number + " " + features["postal_code"])
     return [v.dropna() for v in values]
 
 
@@ -315,11 +313,12 @@ def namesake_shares(
     """Per record: (k - 1 + `unseen`) / named identities, k the people carrying its full
     name (NaN without both names).
 
-    Within a full name, records tied by an identity or a personal value or address are one
+    Within a full name, records tied by an identity or a personal value are one
     identity, and k counts the people those identities must be (`_people_per_name`): a
     receipt carrying only a card and a name beside a shop customer with an email and an
     address is no evidence of a second person (it conflicts with nothing), and counting it
-    would make every such record doubt its own name; two addresses are two people.
+    would make every such record doubt its own name; two addresses are two people, one
+    address ties nobody (a father and a son of one name share it).
 
     `expected`: the unseen namesakes are at least as many as the names' frequencies
     predict (identities · f_first · f_last bearers, a Poisson count given the ones seen,
@@ -354,7 +353,7 @@ def namesake_shares(
     subset = features.iloc[rows][[*_IDENTITY_COLUMNS, "person_kinds", "birth_date_key"]]
     subset = subset.reset_index(drop=True)
     names = full.iloc[rows].reset_index(drop=True)
-    values = _identity_values(subset, with_address=False)
+    values = _identity_values(subset)
     tied_by_identity = pd.Series(identities[rows])
     labels = _tied(subset, [*values, tied_by_identity], keys=names)
     k = _people_per_name(subset, names, labels)
