@@ -188,20 +188,21 @@ def _merged(stored: pd.DataFrame, kept: npt.NDArray[np.int64], fresh: pd.DataFra
     empty until set) in record-id order."""
     if not len(fresh):
         return stored.iloc[kept].reset_index(drop=True)
-    unset = {name: _unset(name, len(fresh)) for name in SHARING_COLUMNS}
+    unset = {name: _unset(stored[name], len(fresh)) for name in SHARING_COLUMNS}
     joined = pd.concat(
         [stored.iloc[kept], fresh.assign(**unset)[stored.columns]], ignore_index=True
     )
     return joined.sort_values("record_id", kind="stable", ignore_index=True)
 
 
-def _unset(name: str, n: int) -> npt.NDArray[Any]:
-    """A sharing column's values before `_set_shared` sets them."""
-    if name in TUPLE_COLUMNS:
+def _unset(column: pd.Series, n: int) -> npt.NDArray[Any]:
+    """`n` placeholders of a stored sharing column's kind (empty tuples, False, 0) until
+    `_set_shared` sets them: the joined column keeps the stored dtype."""
+    if column.name in TUPLE_COLUMNS:
         empty = np.empty(n, dtype=object)
         empty[:] = [()] * n
         return empty
-    return np.zeros(n, dtype=np.int64 if name == "person_kinds" else bool)
+    return np.zeros(n, dtype=column.to_numpy().dtype)
 
 
 _SHARING_INPUTS = [
