@@ -126,12 +126,14 @@ def quarantine_chart(figures: QualityFigures) -> str:
 
 def score_chart(figures: QualityFigures, review_threshold: float, link_threshold: float) -> str:
     def draw(axes: Axes) -> None:
-        if not len(figures.link_scores) and not len(figures.review_scores):
+        links, reviews = figures.link_scores, figures.review_scores
+        if not links.total and not reviews.total:
             return _no_data(axes)
         bins = np.linspace(review_threshold, 1.0, 26).tolist()
         axes.hist(
-            [figures.link_scores, figures.review_scores],
+            [links.values, reviews.values],
             bins=bins,
+            weights=[links.counts, reviews.counts],
             stacked=True,
             label=["automatic links", "pending review"],
             color=["#2b8a3e", "#f59f00"],
@@ -270,7 +272,7 @@ def render_report(
         generated=generated.strftime("%Y-%m-%d %H:%M"),
         customers=figures.customers,
         runs=figures.runs,
-        reviews=len(figures.review_scores),
+        reviews=figures.review_scores.total,
         outcomes=ROW_OUTCOMES,
         rows=figures.rows_per_source,
         charts=charts,

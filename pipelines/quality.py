@@ -39,7 +39,8 @@ def quality_markdown(figures: QualityFigures) -> str:
     lines = [
         "# Data quality",
         "",
-        f"{figures.customers} active customers; {len(figures.review_scores)} review items pending.",
+        f"{figures.customers} active customers; "
+        f"{figures.review_scores.total} review items pending.",
         "",
         "| source | read | loaded | quarantined | duplicate | skipped | suppressed |",
         "|---|---:|---:|---:|---:|---:|---:|",

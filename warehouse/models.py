@@ -195,6 +195,8 @@ class Customer(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
     record_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The source kinds of its records, sorted and comma-separated (`customer_sources`).
+    sources: Mapped[str | None] = mapped_column(String(400))
 
 
 class CustomerLink(Base):

@@ -165,7 +165,9 @@ def forget_customer(
     session.execute(
         update(Customer)
         .where(Customer.id.in_(customer_ids))
-        .values(status="erased", merged_into=None, provenance={}, record_count=0, **blank)
+        .values(
+            status="erased", merged_into=None, provenance={}, record_count=0, sources=None, **blank
+        )
     )
     session.add(
         IdentityEvent(

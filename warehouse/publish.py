@@ -49,7 +49,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "last_run_id",  # the run that wrote the current version: what an incremental match redoes
 )
 GOLDEN_FIELDS: tuple[str, ...] = tuple(f for group in ATTRIBUTE_GROUPS.values() for f in group)
-_STORED: tuple[str, ...] = (*GOLDEN_FIELDS, "provenance", "record_count")
+_STORED: tuple[str, ...] = (*GOLDEN_FIELDS, "provenance", "record_count", "sources")
 _TABLES = Base.metadata.tables
 
 
@@ -282,7 +282,12 @@ def _write_customers(
     updates: list[dict[str, Any]] = []
     for customer_id, record_ids in sorted(rebuild.items()):
         golden = build_golden([as_dicts[r] for r in sorted(record_ids)], policy)
-        values = {**golden.values, "provenance": golden.provenance, "record_count": len(record_ids)}
+        values = {
+            **golden.values,
+            "provenance": golden.provenance,
+            "record_count": len(record_ids),
+            "sources": customer_sources(as_dicts[r]["source"] for r in record_ids),
+        }
         if customer_id not in status:
             inserts.append(
                 {
@@ -317,6 +322,11 @@ def _write_customers(
         update_rows(session, _TABLES["customer"], list(batch))  # one key set per batch
     timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
     return len(inserts)
+
+
+def customer_sources(sources: Iterable[str]) -> str:
+    """A customer's source kinds as stored in `customer.sources`: sorted, comma-separated."""
+    return ",".join(sorted(set(sources)))
 
 
 def _stored_golden(

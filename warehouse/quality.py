@@ -9,10 +9,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from warehouse.bulk import fetch_tuples
 from warehouse.models import (
     Customer,
     CustomerLink,
@@ -28,7 +27,20 @@ COMPLETENESS_FIELDS: tuple[str, ...] = (
     "first_name", "last_name", "birth_date", "email", "phone", "street", "postal_code", "city",
 )  # fmt: skip
 ROW_OUTCOMES: tuple[str, ...] = ("loaded", "quarantined", "duplicate", "skipped", "suppressed")
-Scores = npt.NDArray[np.float64]
+SCORE_STEP = 0.001  # the score chart's resolution: its bins are 0.02 wide
+
+
+@dataclass(frozen=True)
+class ScoreCounts:
+    """Scores rounded to `SCORE_STEP` and how many fall on each: a million links come back
+    from the database as at most a thousand rows, not one row per link."""
+
+    values: npt.NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+    counts: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
 
 
 @dataclass
@@ -36,8 +48,8 @@ class QualityFigures:
     rows_per_source: dict[str, dict[str, int]] = field(default_factory=dict)
     completeness: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> field
     quarantine_reasons: list[tuple[str, str, int]] = field(default_factory=list)
-    link_scores: Scores = field(default_factory=lambda: np.empty(0))  # auto links
-    review_scores: Scores = field(default_factory=lambda: np.empty(0))  # pending review items
+    link_scores: ScoreCounts = field(default_factory=ScoreCounts)  # auto links
+    review_scores: ScoreCounts = field(default_factory=ScoreCounts)  # pending review items
     cluster_sizes: dict[int, int] = field(default_factory=dict)  # records per customer -> n
     overlap: dict[tuple[str, str], int] = field(default_factory=dict)  # customers sharing both
     customers_per_source: dict[str, int] = field(default_factory=dict)
@@ -51,14 +63,14 @@ def quality_figures(session: Session) -> QualityFigures:
     _rows(session, figures)
     _completeness(session, figures)
     figures.quarantine_reasons = quarantine_reasons(session)
-    figures.link_scores = _scores(
+    figures.link_scores = _score_counts(
         session,
-        select(CustomerLink.score).where(
-            CustomerLink.method == "auto", CustomerLink.score.is_not(None)
-        ),
+        CustomerLink.score,
+        CustomerLink.method == "auto",
+        CustomerLink.score.is_not(None),
     )
-    figures.review_scores = _scores(
-        session, select(MatchReview.score).where(MatchReview.status == "pending")
+    figures.review_scores = _score_counts(
+        session, MatchReview.score, MatchReview.status == "pending"
     )
     sizes = session.execute(
         select(Customer.record_count, func.count())
@@ -126,34 +138,30 @@ def _completeness(session: Session, figures: QualityFigures) -> None:
         }
 
 
-def _scores(session: Session, statement: Select[Any]) -> Scores:
-    """One float column as an array, read through the driver (a million links)."""
-    rows = fetch_tuples(session, statement)
-    return np.fromiter((row[0] for row in rows), dtype=np.float64, count=len(rows))
+def _score_counts(
+    session: Session, score: ColumnElement[float], *where: ColumnElement[bool]
+) -> ScoreCounts:
+    """The scores of the rows `where` holds, counted per `SCORE_STEP` by the database."""
+    step = func.round(score / SCORE_STEP)  # one-argument round: SQLite and PostgreSQL alike
+    rows = session.execute(select(step, func.count()).where(*where).group_by(step)).all()
+    steps = np.array([row[0] for row in rows], dtype=np.float64)
+    return ScoreCounts(
+        np.round(steps * SCORE_STEP, 3), np.array([row[1] for row in rows], dtype=np.int64)
+    )
 
 
 def _overlap(session: Session, figures: QualityFigures) -> None:
-    """Customers per source and per pair of sources. The database reduces each customer to
-    the set of its sources (a bit per source, summed once each), so only the few distinct
-    sets come back, not a row per link."""
-    sources = sorted(session.scalars(select(SourceRecord.source).distinct()))
-    if not sources:
-        return
-    bit = case({source: 1 << i for i, source in enumerate(sources)}, value=SourceRecord.source)
-    per_customer = (
-        select(func.sum(bit.distinct()).label("sources"))
-        .select_from(CustomerLink)
-        .join(SourceRecord, SourceRecord.id == CustomerLink.source_record_id)
-        .group_by(CustomerLink.customer_id)
-        .subquery()
-    )
+    """Customers per source and per pair of sources, from the few distinct sets of sources
+    the active customers hold (`customer.sources`, kept by publishing)."""
     sets = session.execute(
-        select(per_customer.c.sources, func.count()).group_by(per_customer.c.sources)
+        select(Customer.sources, func.count())
+        .where(Customer.status == "active", Customer.sources.is_not(None))
+        .group_by(Customer.sources)
     )
     pairs: Counter[tuple[str, str]] = Counter()
     singles: Counter[str] = Counter()
-    for mask, customers in sets:
-        held = [source for i, source in enumerate(sources) if int(mask) >> i & 1]
+    for sources, customers in sets:
+        held = sources.split(",")
         for source in held:
             singles[source] += int(customers)
         for pair in combinations(held, 2):

@@ -78,3 +78,61 @@ def test_a_warehouse_of_the_first_revision_upgrades_with_its_records(warehouse_u
         row = connection.execute(select(SourceRecord.last_name, SourceRecord.valid_from)).one()
     engine.dispose()
     assert tuple(row) == ("Weiß", date(2024, 5, 2))
+
+
+def test_upgrading_to_customer_sources_fills_them_from_the_links(warehouse_url: str) -> None:
+    """Revision 0012 adds `customer.sources`; existing customers get theirs from their
+    links' records, so the report's overlap stays right on upgraded warehouses."""
+    engine = make_engine(warehouse_url)
+    upgrade(engine, "0011")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO pipeline_run (id, started_at, status, landing, counts) "
+                "VALUES (1, CURRENT_TIMESTAMP, 'succeeded', 'landing', '{}')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO ingested_file (id, run_id, path, sha256, file_kind, record_kind, "
+                "export_day, encoding, size_bytes, status, rows_read, rows_loaded, "
+                "rows_quarantined, rows_duplicate, rows_skipped, rows_suppressed, "
+                "skip_reasons, processed_at) VALUES (1, 1, 'shop_customers_2024-05-02.csv', "
+                "'a', 'shop_customers', 'shop_customer', '2024-05-02', 'utf-8', 10, 'loaded', "
+                "3, 3, 0, 0, 0, 0, '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        for record_id, source in ((1, "shop_customer"), (2, "pos_receipt"), (3, "shop_customer")):
+            connection.execute(
+                text(
+                    "INSERT INTO source_record (id, source, source_key, has_identity, "
+                    "identifiers, quality_flags, raw, content_hash, file_id, line, "
+                    "first_run_id, last_run_id, valid_from) VALUES (:id, :source, :key, true, "
+                    "'[]', '[]', '{}', 'h', 1, 2, 1, 1, '2024-05-02')"
+                ),
+                {"id": record_id, "source": source, "key": str(record_id)},
+            )
+        for customer_id in ("K1", "K2"):
+            connection.execute(
+                text(
+                    "INSERT INTO customer (id, status, created_run_id, updated_run_id, "
+                    "provenance, record_count) VALUES (:id, 'active', 1, 1, '{}', 1)"
+                ),
+                {"id": customer_id},
+            )
+        for record_id, customer_id in ((1, "K1"), (2, "K1"), (3, "K2")):
+            connection.execute(
+                text(
+                    "INSERT INTO customer_link (source_record_id, customer_id, method, "
+                    "evidence, run_id) VALUES (:record, :customer, 'auto', '{}', 1)"
+                ),
+                {"record": record_id, "customer": customer_id},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, sources FROM customer ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("K1", "pos_receipt,shop_customer"),
+        ("K2", "shop_customer"),
+    ]

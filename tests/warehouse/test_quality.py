@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 from sqlalchemy import text
 
@@ -14,9 +13,10 @@ from warehouse.runs import start_run
 from warehouse.staging import FileStager
 
 
-def _consolidate(url: str) -> None:
+def _consolidate(url: str, scores: dict[str, float] | None = None) -> None:
     """Shop customers 1-3 and newsletter members 1-2: customer A holds shop 1 and member 1,
-    customer B shop 2, shop 3 and member 2."""
+    customer B shop 2, shop 3 and member 2. `scores`: the automatic links' scores by
+    record (default shop 2 at 0.97)."""
     shop = delivery()
     newsletter = replace(
         delivery("newsletter_2024-05-01.csv", "b" * 64),
@@ -38,7 +38,8 @@ def _consolidate(url: str) -> None:
             "shop_customer:2": 1, "shop_customer:3": 1, "newsletter_member:2": 1,
         }  # fmt: skip
         clusters = {ids[key]: label for key, label in customer_of.items()}
-        links = {ids["shop_customer:2"]: LinkEvidence("auto", 0.97, {})}
+        scores = scores or {"shop_customer:2": 0.97}
+        links = {ids[key]: LinkEvidence("auto", score, {}) for key, score in scores.items()}
         reviews = [(ids["shop_customer:1"], ids["shop_customer:2"], 0.5, {})]
         publish_partition(session, run_id, frame, clusters, links, reviews)
 
@@ -50,17 +51,30 @@ def test_figures_count_customers_per_source_and_per_pair_of_sources(warehouse_ur
     assert figures.customers == 2 and figures.cluster_sizes == {2: 1, 3: 1}
     assert figures.customers_per_source == {"newsletter_member": 2, "shop_customer": 2}
     assert figures.overlap == {("newsletter_member", "shop_customer"): 2}
-    assert figures.link_scores.tolist() == pytest.approx([0.97])
-    assert figures.review_scores.tolist() == pytest.approx([0.5])
+    assert figures.link_scores.values.tolist() == [0.97]
+    assert figures.link_scores.counts.tolist() == [1]
+    assert figures.review_scores.values.tolist() == [0.5] and figures.review_scores.total == 1
     assert figures.completeness["shop_customer"]["last_name"] == 1.0
     assert figures.completeness["shop_customer"]["birth_date"] == 0.0
+
+
+def test_link_scores_come_back_counted_per_thousandth(warehouse_url: str) -> None:
+    scores = {
+        "shop_customer:1": 0.8004, "newsletter_member:1": 0.7996, "shop_customer:2": 0.8006,
+        "shop_customer:3": 1.0, "newsletter_member:2": 0.97,
+    }  # fmt: skip
+    _consolidate(warehouse_url, scores)
+    with session_factory(engine_for(warehouse_url))() as session:
+        figures = quality_figures(session)
+    counted = dict(zip(figures.link_scores.values, figures.link_scores.counts, strict=True))
+    assert counted == {0.8: 2, 0.801: 1, 0.97: 1, 1.0: 1}
 
 
 def test_an_empty_warehouse_has_empty_figures(warehouse_url: str) -> None:
     with session_factory(engine_for(warehouse_url))() as session:
         figures = quality_figures(session)
     assert figures.customers == 0 and figures.overlap == {} and figures.customers_per_source == {}
-    assert isinstance(figures.link_scores, np.ndarray) and len(figures.review_scores) == 0
+    assert figures.link_scores.total == 0 and figures.review_scores.values.size == 0
 
 
 @pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
