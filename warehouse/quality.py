@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from warehouse.models import (
     Customer,
@@ -139,7 +139,7 @@ def _completeness(session: Session, figures: QualityFigures) -> None:
 
 
 def _score_counts(
-    session: Session, score: ColumnElement[float], *where: ColumnElement[bool]
+    session: Session, score: InstrumentedAttribute[Any], *where: ColumnElement[bool]
 ) -> ScoreCounts:
     """The scores of the rows `where` holds, counted per `SCORE_STEP` by the database."""
     step = func.round(score / SCORE_STEP)  # one-argument round: SQLite and PostgreSQL alike
@@ -161,7 +161,7 @@ def _overlap(session: Session, figures: QualityFigures) -> None:
     pairs: Counter[tuple[str, str]] = Counter()
     singles: Counter[str] = Counter()
     for sources, customers in sets:
-        held = sources.split(",")
+        held = str(sources).split(",")
         for source in held:
             singles[source] += int(customers)
         for pair in combinations(held, 2):
