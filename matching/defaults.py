@@ -5,7 +5,10 @@ record pairs at it. Weights at a glance (prior λ = 1e-4 is -13.3 bits; auto lin
 needs a total weight of about +15.3, review at 0.3 about +12.1):
 
     first name exact +6.7, nickname +4.6, different -23.2 (fixed: households, twins)
-    last name exact +8.7, swapped with the first name +8.6, different -4.6 (marriage)
+    last name exact +8.7, swapped with the first name +8.6 (both names exact but swapped:
+        weighed as the full name, by its namesakes), different -4.6 (marriage)
+    a name one keyboard slip from the other (same initial: Samdra / Sandra) is a typo
+        (jw_high), however short; merely alike names (Jürgen / Jörg) stay jw_mid
     birth date exact +13.1, different -26.6 (fixed: father and son of one name)
     email of one name +22.4 (u fixed), used by several names or `familie.*` +2.0
     phone: mobile of one name +22.1, landline of one name +13.3, several names +1.3;

@@ -12,9 +12,9 @@ People are counted, not records: a customer with a shop account, five orders and
 calls would make their own rare name look common. Records tied by a personal email,
 phone or identifier count once (`identity_labels`), which undercounts nobody else.
 
-Namesakes: where both names agree exactly, the product f_first · f_last is a poor guess
-of how many people share the *full* name (a Spanish first name comes with a Spanish
-surname), and the frame itself can count them: same-name records tied by a personal
+Namesakes: where both names agree exactly (in either order), the product f_first · f_last
+is a poor guess of how many people share the *full* name (a Spanish first name comes with
+a Spanish surname), and the frame itself can count them: same-name records tied by a personal
 value are one identity (an address is a household's, not one person's), identities that
 both hold a one-person value of one kind (two addresses, two personal emails) are two
 people, and with k people under a name
@@ -205,13 +205,19 @@ def _namesakes(
     cache: dict[str, npt.NDArray[Any]],
     identities: Labels,
 ) -> None:
-    """u of full-name agreement from the namesakes' count (see the module docstring)."""
+    """u of full-name agreement from the namesakes' count (see the module docstring).
+
+    A full name written in swapped order (`Schmidt Lea` / `Lea Schmidt`, last name
+    "swapped") is the same full name: the order is how a form was filled in, as likely
+    for a namesake as for the person, so it weighs as the namesakes say, not by the
+    swapped level's fixed u (which took every such name for one person's)."""
     first, last = _exact_name(settings, "first_name"), _exact_name(settings, "last_name")
     if first is None or last is None:
         return
     exact_first = settings.comparisons[first].code("exact")
     exact_last = settings.comparisons[last].code("exact")
-    where = np.flatnonzero((codes[:, first] == exact_first) & (codes[:, last] == exact_last))
+    full_name = _alike(codes[:, last], settings.comparisons[last], ("exact", "swapped"))
+    where = np.flatnonzero((codes[:, first] == exact_first) & full_name)
     if where.size == 0:
         return
     floor = settings.scoring.tf_min_u
@@ -398,8 +404,13 @@ def told_apart_share(
 
 
 def full_names(features: pd.DataFrame) -> pd.Series:
-    """Per record, its name keys as one `first|last` value (None without both)."""
-    return features["first_name_key"] + "|" + features["last_name_key"]
+    """Per record, its two name keys as one value in either order (None without both):
+    `Schmidt Lea` from a form filled in the wrong order is a bearer of `Lea Schmidt`."""
+    first, last = features["first_name_key"], features["last_name_key"]
+    named = (first.notna() & last.notna()).to_numpy()
+    swap = np.zeros(len(features), dtype=bool)
+    swap[named] = first.to_numpy()[named] > last.to_numpy()[named]
+    return first.where(~swap, last) + "|" + last.where(~swap, first)
 
 
 def _expected_bearers(

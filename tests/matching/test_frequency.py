@@ -173,6 +173,41 @@ def test_one_address_does_not_make_two_namesakes_one_person() -> None:
     assert shares[:3] == pytest.approx([(2 - 1 + 0.1) / identities] * 3)
 
 
+def test_a_full_name_in_swapped_order_is_a_bearer_of_that_name() -> None:
+    """`Schmidt Lea` (a form filled in the wrong order) is one more bearer of `Lea
+    Schmidt`, not the only bearer of another name: two Lea Schmidts with a mailbox each
+    are two people, and the receipt could be either of them."""
+    out = features(
+        rec(first_name="Lea", last_name="Schmidt", email="lea@web.de"),
+        rec(first_name="Lea", last_name="Schmidt", email="schmidt@gmx.de"),
+        rec(first_name="Schmidt", last_name="Lea", identifiers=("card:K-1",)),
+    )
+    assert full_names(out).nunique() == 1
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1)
+    assert shares == pytest.approx([(2 - 1 + 0.1) / 3] * 3)
+
+
+def test_names_in_swapped_order_weigh_as_the_full_name_does() -> None:
+    """A call from `Schmidt Lea` is as likely another Lea Schmidt's as a call from `Lea
+    Schmidt`: the order says how a form was filled in, not who filled it in."""
+    records = frame(
+        rec(first_name="Lea", last_name="Schmidt", email="lea@web.de", street="Ring",
+            house_number="1", postal_code="10115"),
+        rec(first_name="Lea", last_name="Schmidt", email="schmidt@gmx.de", street="Weg",
+            house_number="2", postal_code="80331"),
+        rec(source="hotline_call", first_name="Lea", last_name="Schmidt"),
+        rec(source="hotline_call", first_name="Schmidt", last_name="Lea"),
+        *[rec(first_name=f"Kunde{i}", last_name=f"Name{i}") for i in range(20)],
+    )  # fmt: skip
+    result = link_records(records, settings(review_threshold=1e-9, **SMALL))
+    exact, swapped = _evidence(result, 1, 3), _evidence(result, 1, 4)
+    assert (swapped["first_name"]["level"], swapped["last_name"]["level"]) == ("exact", "swapped")
+    names = ("first_name", "last_name")
+    assert sum(swapped[n]["weight"] for n in names) == pytest.approx(
+        sum(exact[n]["weight"] for n in names), abs=1e-3
+    )
+
+
 def test_namesakes_of_some_names_are_those_of_the_whole_frame() -> None:
     """An incremental match counts only the names of its pairs: the same shares."""
     out = features(
