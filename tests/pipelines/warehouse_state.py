@@ -24,7 +24,7 @@ _QUERIES = {
         FROM customer_link l JOIN source_record r ON r.id = l.source_record_id""",
     "customer": """
         SELECT id, status, merged_into, first_name, last_name, birth_date, email, phone,
-               street, house_number, postal_code, city, record_count
+               street, house_number, postal_code, city, record_count, sources
         FROM customer""",
     "touchpoint": """
         SELECT r.source, r.source_key, t.kind, t.occurred_at, t.reference, t.amount
