@@ -4,7 +4,7 @@ from datetime import date
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from warehouse.engine import connect, make_engine
 from warehouse.migrate import current_revision, head_revision, upgrade
@@ -44,26 +44,31 @@ def test_reconnecting_keeps_the_data(warehouse_url: str) -> None:
     again.dispose()
 
 
+def _a_run_and_its_delivery(connection: Connection) -> None:
+    """Run 1 and the shop delivery it loaded, in SQL every revision since the first takes."""
+    connection.execute(
+        text(
+            "INSERT INTO pipeline_run (id, started_at, status, landing, counts) "
+            "VALUES (1, CURRENT_TIMESTAMP, 'succeeded', 'landing', '{}')"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO ingested_file (id, run_id, path, sha256, file_kind, record_kind, "
+            "export_day, encoding, size_bytes, status, rows_read, rows_loaded, "
+            "rows_quarantined, rows_duplicate, rows_skipped, skip_reasons, processed_at) "
+            "VALUES (1, 1, 'shop_customers_2024-05-02.csv', 'a', 'shop_customers', "
+            "'shop_customer', '2024-05-02', 'utf-8', 10, 'loaded', 1, 1, 0, 0, 0, '{}', "
+            "CURRENT_TIMESTAMP)"
+        )
+    )
+
+
 def test_a_warehouse_of_the_first_revision_upgrades_with_its_records(warehouse_url: str) -> None:
     engine = make_engine(warehouse_url)
     upgrade(engine, "0001")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO pipeline_run (id, started_at, status, landing, counts) "
-                "VALUES (1, CURRENT_TIMESTAMP, 'succeeded', 'landing', '{}')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO ingested_file (id, run_id, path, sha256, file_kind, record_kind, "
-                "export_day, encoding, size_bytes, status, rows_read, rows_loaded, "
-                "rows_quarantined, rows_duplicate, rows_skipped, skip_reasons, processed_at) "
-                "VALUES (1, 1, 'shop_customers_2024-05-02.csv', 'a', 'shop_customers', "
-                "'shop_customer', '2024-05-02', 'utf-8', 10, 'loaded', 1, 1, 0, 0, 0, '{}', "
-                "CURRENT_TIMESTAMP)"
-            )
-        )
+        _a_run_and_its_delivery(connection)
         connection.execute(
             text(
                 "INSERT INTO source_record (source, source_key, has_identity, identifiers, "
@@ -86,22 +91,7 @@ def test_upgrading_to_customer_sources_fills_them_from_the_links(warehouse_url: 
     engine = make_engine(warehouse_url)
     upgrade(engine, "0011")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO pipeline_run (id, started_at, status, landing, counts) "
-                "VALUES (1, CURRENT_TIMESTAMP, 'succeeded', 'landing', '{}')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO ingested_file (id, run_id, path, sha256, file_kind, record_kind, "
-                "export_day, encoding, size_bytes, status, rows_read, rows_loaded, "
-                "rows_quarantined, rows_duplicate, rows_skipped, rows_suppressed, "
-                "skip_reasons, processed_at) VALUES (1, 1, 'shop_customers_2024-05-02.csv', "
-                "'a', 'shop_customers', 'shop_customer', '2024-05-02', 'utf-8', 10, 'loaded', "
-                "3, 3, 0, 0, 0, 0, '{}', CURRENT_TIMESTAMP)"
-            )
-        )
+        _a_run_and_its_delivery(connection)
         for record_id, source in ((1, "shop_customer"), (2, "pos_receipt"), (3, "shop_customer")):
             connection.execute(
                 text(
