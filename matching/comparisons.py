@@ -31,6 +31,7 @@ from matching.similarity import (
     nonempty,
     on_distinct_pairs,
     per_value,
+    presence_memo,
     present,
     select,
     shares_any,
@@ -431,6 +432,7 @@ def compare_pairs(
     for start in range(0, len(pairs), chunk_size):
         chunk = pairs[start : start + chunk_size]
         index = pd.MultiIndex.from_arrays([chunk[:, 0], chunk[:, 1]])
-        result = compare.compute(index, features)
+        with presence_memo():
+            result = compare.compute(index, features)
         out[start : start + len(chunk)] = result[[c.name for c in comparisons]].to_numpy()
     return out

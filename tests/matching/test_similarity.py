@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from matching.similarity import shares_any, sizes
+from matching.similarity import presence_memo, present, shares_any, sizes
 
 
 def _cells(values: list[tuple[str | None, ...]]) -> np.ndarray:
@@ -27,3 +28,17 @@ def test_shares_any_finds_a_common_value_among_one_or_several() -> None:
     ]
     assert shares_any(left, right, mask).tolist() == expected
     assert sizes(_cells([(), ("a",), ("a", "b")])).tolist() == [0, 1, 2]
+
+
+def test_presence_is_computed_once_per_array_inside_a_memo() -> None:
+    values = np.array(["a", None, "b", float("nan")], dtype=object)
+    other = values.copy()
+    with presence_memo():
+        first = present(values)
+        assert present(values) is first  # asked again: the same mask, not a new pass
+        assert present(other) is not first  # another array gets its own
+        assert first.tolist() == [True, False, True, False]
+        with pytest.raises(ValueError):
+            first &= False  # shared by all callers: nobody may change it
+    outside = present(values)
+    assert outside is not first and outside.flags.writeable
