@@ -429,6 +429,8 @@ def compare_pairs(
     if len(pairs) == 0:
         return out
     compare = compile_compare(comparisons, nicknames)
+    compared = sorted({c for comparison in comparisons for c in method_of(comparison).columns})
+    features = features[compared]  # recordlinkage takes every column of each pair's rows
     for start in range(0, len(pairs), chunk_size):
         chunk = pairs[start : start + chunk_size]
         index = pd.MultiIndex.from_arrays([chunk[:, 0], chunk[:, 1]])
