@@ -61,6 +61,10 @@ class RawRow:
     line: int  # 1-based physical line of the row's first line
     data: dict[str, Any]
     member: str | None = None  # file inside a zip or folder delivery
+    # A digest of delivered text that alone determines `data` (a CSV record's text under
+    # its header), where the connector can give one: equal digests, equal rows. Staging
+    # knows an unchanged row of a daily snapshot by it without hashing its data.
+    text_digest: str | None = None
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,20 @@ def records(
 
 @dataclass
 class Table:
-    """A CSV stream whose header was read and checked; `rows` yields `(line, data)`."""
+    """A CSV stream whose header was read and checked; `rows` yields `(line, data)`,
+    `rows_with_text` `(line, data, text)` (read one of them, once)."""
 
     header: list[str]
-    rows: Iterator[tuple[int, dict[str, Any]]]
+    records: Iterator[Record]
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return ((line, data) for line, data, _ in _dicts(self.records, self.header))
+
+    def rows_with_text(self) -> Iterator[tuple[int, dict[str, Any], str | None]]:
+        """As `rows`, with each record's delivered text: None where it was cut short
+        (`MAX_RAW_CHARS`), so that a text stands for the whole record."""
+        return _dicts(self.records, self.header)
 
 
 def read_table(stream: Iterator[Record], *, required: Sequence[Column], fail: Fail) -> Table:
@@ -111,7 +121,7 @@ def read_table(stream: Iterator[Record], *, required: Sequence[Column], fail: Fa
         raise fail(f"header {first.error}", first.line)
     header = [name.strip() for name in first.fields]
     check_header(header, required, fail, first.line)
-    return Table(header, _dicts(stream, header))
+    return Table(header, stream)
 
 
 def check_header(header: list[str], required: Sequence[Column], fail: Fail, line: int = 1) -> None:
@@ -139,13 +149,17 @@ def _cut(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _dicts(stream: Iterator[Record], header: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _dicts(
+    stream: Iterator[Record], header: list[str]
+) -> Iterator[tuple[int, dict[str, Any], str | None]]:
     width = len(header)
+    whole = MAX_RAW_CHARS - 2  # `_Lines` keeps this much (less the line break) at least
     for record in stream:
+        text = record.raw if len(record.raw) < whole else None
         if record.error:
-            yield record.line, malformed(record.error, record.raw)
+            yield record.line, malformed(record.error, record.raw), text
         elif len(record.fields) != width:
             reason = f"{len(record.fields)} fields where the header has {width}"
-            yield record.line, malformed(reason, record.raw)
+            yield record.line, malformed(reason, record.raw), text
         else:
-            yield record.line, dict(zip(header, record.fields, strict=True))
+            yield record.line, dict(zip(header, record.fields, strict=True)), text

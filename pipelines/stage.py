@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,12 +20,13 @@ from schemas.records import ParsedRow
 from warehouse.models import IngestedFile
 from warehouse.privacy import load_suppressions
 from warehouse.staging import (
+    CurrentVersions,
     Delivery,
     FileCounts,
     FileStager,
     Lineage,
     content_hash,
-    current_hashes,
+    current_versions,
     loaded_manifest,
     loaded_with_stamp,
     record_rejected_file,
@@ -64,12 +65,16 @@ class ParsedDelivery:
     reason: str | None = None  # set when the delivery is rejected whole
 
 
-def row_outcome(row: RawRow, known: Collection[str] = ()) -> RowOutcome:
-    """Validate one raw row: loaded with its parsed row, quarantined or skipped; a row
-    whose content hash is in `known` (a current version) is a duplicate, not validated."""
+def row_outcome(row: RawRow, known: CurrentVersions | None = None) -> RowOutcome:
+    """Validate one raw row: loaded with its parsed row, quarantined or skipped. A row
+    like a current version (`known`) is a duplicate, not validated: by its text digest
+    without even hashing its data, else by its content hash."""
+    if known is not None and row.text_digest is not None and row.text_digest in known.texts:
+        lineage = Lineage(line=row.line, member=row.member, raw=row.data)
+        return RowOutcome("duplicate", lineage)
     digest = content_hash(row.data)
-    lineage = Lineage(line=row.line, member=row.member, raw=row.data, digest=digest)
-    if digest in known:
+    lineage = Lineage(row.line, row.member, row.data, digest, text_digest=row.text_digest)
+    if known is not None and digest in known.hashes:
         return RowOutcome("duplicate", lineage)
     try:
         return RowOutcome("loaded", lineage, parsed=parse_row(row.source, row.data))
@@ -84,12 +89,12 @@ def parse_rows(
     *,
     chunksize: int = 10_000,
     seconds: dict[str, float] | None = None,
-    known: Collection[str] = (),
+    known: CurrentVersions | None = None,
 ) -> Iterator[list[RowOutcome]]:
     """Validate a delivery chunk by chunk; raises SourceFormatError before the first chunk.
 
-    Rows whose content hash is in `known` are exact duplicates of current versions and
-    skip validation (daily full snapshots repeat most rows). `seconds` collects the time
+    Rows like a current version (`known`) are exact duplicates and skip validation
+    (daily full snapshots repeat most rows). `seconds` collects the time
     spent reading (connector) and validating (schemas).
     """
     clock = seconds if seconds is not None else {}
@@ -214,7 +219,7 @@ def stage_delivery(
             file,
             chunksize=chunksize,
             seconds=seconds,
-            known=current_hashes(session, file.record_kind),
+            known=current_versions(session, file.record_kind),
         )
     )
     try:
@@ -240,7 +245,7 @@ def stage_chunk(stager: FileStager, chunk: list[RowOutcome]) -> None:
         elif outcome.kind == "quarantined":
             stager.quarantined(outcome.reasons, outcome.lineage)
         elif outcome.kind == "duplicate":
-            stager.duplicate()
+            stager.duplicate(outcome.lineage)
         else:
             stager.skipped(outcome.reasons[0])
     stager.flush()

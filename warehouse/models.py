@@ -126,9 +126,9 @@ class SourceRecord(RecordFields, Base):
     __tablename__ = "source_record"
     __table_args__ = (
         UniqueConstraint("source", "source_key"),
-        # Each delivery checks its rows against its kind's current hashes (exact
-        # duplicates): an index-only read instead of a scan of every record's row.
-        Index("ix_source_record_source_content_hash", "source", "content_hash"),
+        # Each delivery checks its rows against its kind's current hashes and text
+        # digests (exact duplicates): an index-only read instead of a scan of every row.
+        Index("ix_source_record_source_hashes", "source", "content_hash", "text_digest"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -136,6 +136,8 @@ class SourceRecord(RecordFields, Base):
     source_key: Mapped[str] = mapped_column(String(200))
     first_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
+    # `RawRow.text_digest` of the delivered text of the current version, where known.
+    text_digest: Mapped[str | None] = mapped_column(String(32))
 
 
 class SourceRecordVersion(RecordFields, Base):

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, literal, select, text
+from sqlalchemy import Table, bindparam, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from schemas.records import ParsedRow
 from warehouse.batches import batches
-from warehouse.bulk import insert_rows, update_rows
+from warehouse.bulk import fetch_tuples, insert_rows, update_rows
 from warehouse.models import (
     RECORD_FIELDS,
     Base,
@@ -56,6 +56,7 @@ class Lineage:
     member: str | None
     raw: Mapping[str, Any]
     digest: str | None = None  # content_hash(raw), when the caller already computed it
+    text_digest: str | None = None  # RawRow.text_digest
 
 
 @dataclass
@@ -117,14 +118,26 @@ def content_hash(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(_CANONICAL(raw).encode("utf-8")).hexdigest()
 
 
-def current_hashes(session: Session, source: str) -> set[str]:
-    """Content hashes of the current versions of one record kind's records.
+@dataclass(frozen=True)
+class CurrentVersions:
+    """What the current versions of one record kind's records look like: a delivered row
+    with one of these content hashes, or text digests, is an exact duplicate."""
 
-    A delivered row whose hash is here is an exact duplicate and needs no validation:
-    daily full snapshots repeat most of their rows.
+    hashes: set[str]
+    texts: set[str]
+
+
+def current_versions(session: Session, source: str) -> CurrentVersions:
+    """Content hashes and text digests of the current versions of one kind's records.
+
+    Daily full snapshots repeat most of their rows: a row known by its text needs neither
+    parsing nor hashing, one known by its content hash no validation.
     """
-    query = select(SourceRecord.content_hash).where(SourceRecord.source == source)
-    return set(session.connection().execute(query).scalars())  # Core: no ORM row handling
+    query = select(SourceRecord.content_hash, SourceRecord.text_digest).where(
+        SourceRecord.source == source
+    )
+    rows = fetch_tuples(session, query)  # 100k rows: driver tuples, no Row objects
+    return CurrentVersions({h for h, _ in rows}, {t for _, t in rows if t is not None})
 
 
 def loaded_manifest(session: Session, path: str, sha256: str) -> IngestedFile | None:
@@ -232,6 +245,7 @@ class FileStager:
         self.counts = FileCounts()
         self._loaded: list[tuple[ParsedRow, Lineage]] = []
         self._quarantined: list[dict[str, Any]] = []
+        self._texts: list[dict[str, str]] = []  # text digests of rows known by content
         self._statistics = PlannerStatistics(session)
 
     def loaded(self, parsed: ParsedRow, lineage: Lineage) -> None:
@@ -264,10 +278,15 @@ class FileStager:
             }
         )
 
-    def duplicate(self) -> None:
-        """A row identical to the current version of its record: nothing to write."""
+    def duplicate(self, lineage: Lineage | None = None) -> None:
+        """A row identical to the current version of its record: nothing to write, except
+        its text digest when the row was known by content only (a warehouse from before
+        text digests, or the same row quoted otherwise): the next delivery knows it by
+        its text."""
         self.counts.read += 1
         self.counts.duplicate += 1
+        if lineage is not None and lineage.digest is not None and lineage.text_digest:
+            self._texts.append({"hash": lineage.digest, "text": lineage.text_digest})
 
     def skipped(self, reason: str) -> None:
         self.counts.read += 1
@@ -282,6 +301,18 @@ class FileStager:
         if self._loaded:
             self._write_records(self._loaded)
             self._loaded = []
+        if self._texts:
+            records = _TABLES["source_record"]
+            learn = (
+                update(records)
+                .where(
+                    records.c.source == self._delivery.record_kind,
+                    records.c.content_hash == bindparam("hash"),
+                )
+                .values(text_digest=bindparam("text"))
+            )
+            self._session.connection().execute(learn, self._texts)  # Core: an executemany
+            self._texts = []
 
     def finish(self, *, sha256: str | None = None, size_bytes: int | None = None) -> FileCounts:
         """Write the rest and the counts. A SQL pull passes its hash and size here: they are
@@ -341,7 +372,8 @@ class FileStager:
                 continue
             record_id, known_digest, known_from = known
             if known_digest == digest:
-                self.counts.duplicate += 1
+                self.duplicate(lineage)
+                self.counts.read -= 1  # counted as read by `loaded` already
                 continue
             values = self._record_values(parsed, lineage, digest)
             if day < known_from:  # an older export arrived late: it is history, not current
@@ -419,6 +451,7 @@ class FileStager:
         values.update(
             raw=dict(lineage.raw),
             content_hash=digest,
+            text_digest=lineage.text_digest,
             file_id=self._file.id,
             line=lineage.line,
             member=lineage.member,

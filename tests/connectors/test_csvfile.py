@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.landing import file_facts, read_file
+from tests.conftest import SAMPLES
 from tests.connectors.helpers import delivery, refused, rows_of, write
 
 HEADER = "id,object,date,voucher_code,customer_source_id"
@@ -51,3 +52,28 @@ def test_malformed_rows_are_not_annotated(tmp_path: Path) -> None:
     ok, broken = rows_of(write(tmp_path / "newsletter_cleaned_2024-05-01.csv", text))
     assert ok.data["_status"] == "cleaned"
     assert broken.data == {"_malformed": "1 fields where the header has 3", "_raw_line": "2"}
+
+
+def test_a_rows_text_digest_stands_for_its_text_under_its_header(tmp_path: Path) -> None:
+    """Equal text under an equal header: equal digests (equal rows); the same text under
+    another header is another row, and so is a record cut short."""
+    body = "r1,redemption,,X,\nr2,redemption,,Y,\nr1,redemption,,X,\n"
+    first, second, again = rows_of(
+        write(tmp_path / "coupon_redemptions_2024-05-01.csv", f"{HEADER}\n{body}")
+    )
+    assert first.text_digest and first.text_digest == again.text_digest != second.text_digest
+    renamed = HEADER.replace("object,date", "date,object")  # the text means another row
+    path = tmp_path / "other" / "coupon_redemptions_2024-05-01.csv"
+    path.parent.mkdir()
+    other, *_ = rows_of(write(path, f"{renamed}\n{body}"))
+    assert other.text_digest != first.text_digest
+
+
+def test_rows_a_reader_adds_to_have_no_text_digest(tmp_path: Path) -> None:
+    """Mailchimp adds the list status from the file name, Shopify orders gather several
+    records: their rows are not their text alone."""
+    for name in ("newsletter_subscribed_2024-05-01.csv", "shop_orders_2024-05-01.csv"):
+        rows = rows_of(delivery(SAMPLES / name))
+        assert rows and all(row.text_digest is None for row in rows), name
+    rows = rows_of(delivery(SAMPLES / "shop_customers_2024-05-01.csv"))
+    assert all(row.text_digest for row in rows if "_malformed" not in row.data)
