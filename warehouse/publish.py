@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
-from sqlalchemy import Row, Text, cast, delete, func, select
+from sqlalchemy import Row, Select, Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from warehouse.batches import batches, rows_with
@@ -127,13 +127,22 @@ def identity_frame(session: Session, ids: Collection[int] | None = None) -> pd.D
 def identity_index(session: Session) -> pd.DataFrame:
     """Every identity-bearing record's id (the index) and `last_run_id`: what a match
     plans on before it knows which records it must read."""
-    rows = fetch_tuples(
-        session,
+    rows = fetch_tuples(session, identity_runs_query())
+    return pd.DataFrame(rows, columns=["id", "last_run_id"]).set_index("id")
+
+
+def identity_runs_query() -> Select[int, int]:
+    """Every identity record's id and last run, in id order (an index-only read)."""
+    return (
         select(SourceRecord.id, SourceRecord.last_run_id)
         .where(SourceRecord.has_identity.is_(True))
-        .order_by(SourceRecord.id),
+        .order_by(SourceRecord.id)
     )
-    return pd.DataFrame(rows, columns=["id", "last_run_id"]).set_index("id")
+
+
+def written_by_query(run_id: int) -> Select[int]:
+    """The ids of the records whose current version `run_id` wrote (an index lookup)."""
+    return select(SourceRecord.id).where(SourceRecord.last_run_id == run_id)
 
 
 def _per_value(
@@ -260,12 +269,7 @@ def _write_customers(
     started = time.perf_counter()
     # Every customer's status: plain driver tuples, not ORM rows (0.7 s at 175k customers).
     status: dict[str, str] = dict(fetch_tuples(session, select(Customer.id, Customer.status)))
-    touched = {
-        row[0]
-        for row in fetch_tuples(
-            session, select(SourceRecord.id).where(SourceRecord.last_run_id == run_id)
-        )
-    }
+    touched = {row[0] for row in fetch_tuples(session, written_by_query(run_id))}
     before: dict[str, set[int]] = defaultdict(set)
     for record_id, customer_id in previous.items():
         before[customer_id].add(record_id)

@@ -9,7 +9,13 @@ from sqlalchemy import func, select, text
 from tests.warehouse.helpers import delivery, lineage, order, parsed, record
 from warehouse.engine import engine_for, session_factory
 from warehouse.models import Customer, CustomerLink, IdentityEvent, MatchReview
-from warehouse.publish import LinkEvidence, identity_frame, publish_partition
+from warehouse.publish import (
+    LinkEvidence,
+    identity_frame,
+    identity_runs_query,
+    publish_partition,
+    written_by_query,
+)
 from warehouse.queries import crosswalk
 from warehouse.runs import start_run
 from warehouse.staging import FileStager
@@ -211,3 +217,20 @@ def test_a_large_publish_leaves_statistics_the_next_run_plans_on(warehouse_url: 
             )
         ).all()
         assert any("Index Cond" in line and "right_record_id" in line for line in plan), plan
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_what_every_match_reads_of_the_records_is_an_index_only_read(
+    warehouse_url: str,
+) -> None:
+    """The identity records' last runs and a run's written records come from indexes,
+    not from a scan of every record's wide row."""
+    with session_factory(engine_for(warehouse_url))() as session:
+        dialect = session.get_bind().dialect
+        for query, index in (
+            (identity_runs_query(), "COVERING INDEX ix_source_record_identity_runs"),
+            (written_by_query(7), "INDEX ix_source_record_last_run_id"),
+        ):
+            statement = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+            plan = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}"))]
+            assert any(index in step for step in plan), plan
