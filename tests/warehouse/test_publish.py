@@ -228,7 +228,7 @@ def test_what_every_match_reads_of_the_records_is_an_index_only_read(
     with session_factory(engine_for(warehouse_url))() as session:
         dialect = session.get_bind().dialect
         for query, index in (
-            (identity_runs_query(), "COVERING INDEX ix_source_record_identity_runs"),
+            (identity_runs_query(), "COVERING INDEX ix_source_record_id_runs"),
             (written_by_query(7), "INDEX ix_source_record_last_run_id"),
         ):
             statement = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})

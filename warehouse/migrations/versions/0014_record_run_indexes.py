@@ -19,11 +19,11 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_source_record_identity_runs", "source_record", ["has_identity", "id", "last_run_id"]
+        "ix_source_record_id_runs", "source_record", ["id", "last_run_id", "has_identity"]
     )
     op.create_index("ix_source_record_last_run_id", "source_record", ["last_run_id"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_source_record_last_run_id", table_name="source_record")
-    op.drop_index("ix_source_record_identity_runs", table_name="source_record")
+    op.drop_index("ix_source_record_id_runs", table_name="source_record")
