@@ -14,6 +14,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
@@ -29,6 +30,12 @@ from matching.catalog import (
     ComparisonMethod,
 )
 from schemas.errors import ConfigError
+
+# The modules whose code decides levels, weights and clusters (`MatchSettings.fingerprint`).
+SCORING_CODE = (
+    "comparisons.py", "similarity.py", "estimation.py", "scoring.py", "frequency.py",
+    "clustering.py",
+)  # fmt: skip
 
 
 class _Frozen(BaseModel):
@@ -209,11 +216,16 @@ class MatchSettings(_Frozen):
         return self.from_dict({**self.to_dict(), **changes})
 
     def fingerprint(self) -> str:
-        """A digest of everything that changes scores: stored parameters fitted under
-        another fingerprint are not reused (the `incremental` policy is left out)."""
+        """A digest of everything that changes scores: these settings (the `incremental`
+        policy left out) and the code that turns them into levels, weights and clusters.
+        Stored parameters fitted under another fingerprint are not reused: after an
+        upgrade that compares names otherwise, the next run matches in full once."""
         scoring = self.to_dict()
         scoring.pop("incremental")
-        return hashlib.sha256(json.dumps(scoring, sort_keys=True).encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps(scoring, sort_keys=True).encode())
+        for module in SCORING_CODE:
+            digest.update(resources.files("matching").joinpath(module).read_bytes())
+        return digest.hexdigest()
 
     def comparison(self, name: str) -> Comparison:
         return next(c for c in self.comparisons if c.name == name)

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from matching import settings as settings_module
 from matching.catalog import METHOD_LEVELS
 from matching.settings import MatchSettings, default_settings
 from schemas.errors import ConfigError
@@ -120,3 +121,15 @@ def test_levels_may_come_in_any_order() -> None:
     data["comparisons"][0]["levels"].reverse()
     comparison = MatchSettings.from_dict(data).comparisons[0]
     assert [lv.name for lv in comparison.ordered_levels()] == list(comparison.level_names)
+
+
+def test_the_fingerprint_covers_the_code_that_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parameters fitted by other comparison or scoring code are not reused: the code's
+    text is part of the fingerprint, and every module named there exists."""
+    settings = default_settings()
+    shipped = settings.fingerprint()
+    assert default_settings().fingerprint() == shipped
+    for module in settings_module.SCORING_CODE:
+        assert (Path(settings_module.__file__).parent / module).is_file(), module
+    monkeypatch.setattr(settings_module, "SCORING_CODE", settings_module.SCORING_CODE[1:])
+    assert settings.fingerprint() != shipped
