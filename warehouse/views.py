@@ -10,10 +10,6 @@ WITH rec AS (
     SELECT l.customer_id, r.id AS record_id, r.source
     FROM customer_link l JOIN source_record r ON r.id = l.source_record_id
 ),
-src AS (
-    SELECT customer_id, {agg_sources} AS source_systems, COUNT(*) AS source_records
-    FROM rec GROUP BY customer_id
-),
 tp AS (
     SELECT rec.customer_id,
         COUNT(*) AS touchpoints,
@@ -58,7 +54,7 @@ consent_grant AS (
 )
 SELECT c.id AS customer_id, c.title, c.first_name, c.last_name, c.company, c.birth_date,
     c.email, c.phone, c.street, c.house_number, c.postal_code, c.city, c.country,
-    src.source_systems, src.source_records,
+    c.sources AS source_systems, c.record_count AS source_records,
     COALESCE(tp.touchpoints, 0) AS touchpoints, COALESCE(tp.orders, 0) AS orders,
     COALESCE(tp.receipts, 0) AS receipts, COALESCE(tp.calls, 0) AS calls,
     COALESCE(tp.coupon_redemptions, 0) AS coupon_redemptions,
@@ -71,7 +67,6 @@ SELECT c.id AS customer_id, c.title, c.first_name, c.last_name, c.company, c.bir
     CASE WHEN cp.status = 'granted' THEN gp.method ELSE cp.method END AS phone_consent_method,
     co.status AS post_consent
 FROM customer c
-LEFT JOIN src ON src.customer_id = c.id
 LEFT JOIN tp ON tp.customer_id = c.id
 LEFT JOIN consent_ranked ce ON ce.customer_id = c.id AND ce.channel = 'email' AND ce.rn = 1
 LEFT JOIN consent_ranked cp ON cp.customer_id = c.id AND cp.channel = 'phone' AND cp.rn = 1
@@ -83,11 +78,8 @@ WHERE c.status = 'active'
 
 
 def create_views(engine: Engine) -> None:
-    """(Re)create the analyst views; a view holds no data, so replacing it is safe."""
-    if engine.dialect.name == "postgresql":
-        agg = "string_agg(DISTINCT source, ',' ORDER BY source)"
-    else:
-        agg = "group_concat(DISTINCT source)"
+    """(Re)create the analyst views; a view holds no data, so replacing it is safe.
+    A customer's sources and record count are kept on `customer` by publishing."""
     with engine.begin() as connection:
         connection.execute(text("DROP VIEW IF EXISTS customer_360"))
-        connection.execute(text(_CUSTOMER_360.format(agg_sources=agg)))
+        connection.execute(text(_CUSTOMER_360))

@@ -80,3 +80,31 @@ def test_double_opt_in_customers_with_a_receipt_match_the_truth(tmp_path: Path) 
     # Receipts that carry only a loyalty card no other record of the person shows cannot be
     # linked by anyone; the view still finds a good share of the true answer.
     assert len(found) >= 0.4 * len(expected), (len(found), len(expected))
+
+
+def test_each_customer_lists_the_sources_and_records_of_its_links(
+    tmp_path: Path, warehouse_url: str
+) -> None:
+    """`source_systems` (sorted, comma-separated) and `source_records` agree with the
+    links on either backend."""
+    landing = tmp_path / "landing"
+    generate_landing(landing, tmp_path / "truth.csv", people=60, days=2, seed=11)
+    consolidate(landing=landing, warehouse_url=warehouse_url, report_dir=tmp_path)
+    with engine_for(warehouse_url).connect() as connection:
+        links = connection.execute(
+            text(
+                "SELECT l.customer_id, r.source FROM customer_link l "
+                "JOIN source_record r ON r.id = l.source_record_id"
+            )
+        ).all()
+        shown = connection.execute(
+            text("SELECT customer_id, source_systems, source_records FROM customer_360")
+        ).all()
+    held: defaultdict[str, list[str]] = defaultdict(list)
+    for customer_id, source in links:
+        held[customer_id].append(source)
+    assert shown and len(shown) == len(held)
+    assert {row[0]: (row[1], row[2]) for row in shown} == {
+        customer: (",".join(sorted(set(sources))), len(sources))
+        for customer, sources in held.items()
+    }
