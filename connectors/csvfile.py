@@ -39,15 +39,12 @@ class CsvConnector(SingleFileConnector):
 
         A row is its record's text split under the header, so that text and the header
         determine it: rows get a `text_digest` of both, unless `annotate` adds to them."""
-        if type(self).annotate is not CsvConnector.annotate:
-            for line, data in table.rows:
-                if "_malformed" not in data:
-                    data = self.annotate(file, data)
-                yield RawRow(file.record_kind, file.path.name, line, data)
-            return
+        plain = type(self).annotate is CsvConnector.annotate
         context = "\x1f".join([type(self).__name__, self.delimiter, *table.header])
         for line, data, text in table.rows_with_text():
-            digest = text_digest(context, text) if text is not None else None
+            if "_malformed" not in data:
+                data = self.annotate(file, data)
+            digest = text_digest(context, text) if plain and text is not None else None
             yield RawRow(file.record_kind, file.path.name, line, data, text_digest=digest)
 
     def annotate(self, file: LandingFile, data: dict[str, Any]) -> dict[str, Any]:

@@ -280,13 +280,18 @@ class FileStager:
 
     def duplicate(self, lineage: Lineage | None = None) -> None:
         """A row identical to the current version of its record: nothing to write, except
-        its text digest when the row was known by content only (a warehouse from before
-        text digests, or the same row quoted otherwise): the next delivery knows it by
-        its text."""
+        its text digest (`_learn_text`)."""
         self.counts.read += 1
         self.counts.duplicate += 1
-        if lineage is not None and lineage.digest is not None and lineage.text_digest:
-            self._texts.append({"hash": lineage.digest, "text": lineage.text_digest})
+        if lineage is not None and lineage.digest is not None:
+            self._learn_text(lineage.digest, lineage)
+
+    def _learn_text(self, digest: str, lineage: Lineage) -> None:
+        """Note the text digest of a row known by its content hash `digest` only (a
+        warehouse from before text digests, or the same row quoted otherwise): the next
+        delivery knows it by its text."""
+        if lineage.text_digest:
+            self._texts.append({"hash": digest, "text": lineage.text_digest})
 
     def skipped(self, reason: str) -> None:
         self.counts.read += 1
@@ -372,8 +377,8 @@ class FileStager:
                 continue
             record_id, known_digest, known_from = known
             if known_digest == digest:
-                self.duplicate(lineage)
-                self.counts.read -= 1  # counted as read by `loaded` already
+                self.counts.duplicate += 1
+                self._learn_text(digest, lineage)
                 continue
             values = self._record_values(parsed, lineage, digest)
             if day < known_from:  # an older export arrived late: it is history, not current
