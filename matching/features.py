@@ -11,8 +11,6 @@ Emails, phone numbers and identifiers that several people carry are marked here
 from __future__ import annotations
 
 import hashlib
-import inspect
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,10 +23,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching import catalog, keys
+from matching import keys
 from matching.catalog import PERSON_NAMESPACES, TUPLE_COLUMNS
 from matching.keys import Nicknames
 from matching.person_values import one_person_kinds
+from matching.settings import digest_code
 from matching.sharing import shared_values
 
 INPUT_COLUMNS: tuple[str, ...] = (
@@ -294,8 +293,7 @@ def feature_fingerprint(nickname_files: tuple[str, ...] = ()) -> str:
     functions, the nickname lists and the libraries' data (phonenumbers places landlines
     by its own tables). Columns stored under another fingerprint are recomputed."""
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], keys, catalog):
-        digest.update(inspect.getsource(module).encode())
+    digest_code(digest, ("features.py", "keys.py", "catalog.py"))
     digest.update(resources.files("matching").joinpath("data", "nicknames.csv").read_bytes())
     for path in nickname_files:
         digest.update(Path(path).read_bytes())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -36,6 +36,13 @@ SCORING_CODE = (
     "comparisons.py", "similarity.py", "estimation.py", "scoring.py", "frequency.py",
     "clustering.py",
 )  # fmt: skip
+
+
+def digest_code(digest: Any, modules: Sequence[str]) -> None:
+    """Add the source text of these `matching` modules to `digest` (a hashlib object):
+    what a fingerprint holds so that stored results of other code are not reused."""
+    for module in modules:
+        digest.update(resources.files("matching").joinpath(module).read_bytes())
 
 
 class _Frozen(BaseModel):
@@ -223,8 +230,7 @@ class MatchSettings(_Frozen):
         scoring = self.to_dict()
         scoring.pop("incremental")
         digest = hashlib.sha256(json.dumps(scoring, sort_keys=True).encode())
-        for module in SCORING_CODE:
-            digest.update(resources.files("matching").joinpath(module).read_bytes())
+        digest_code(digest, SCORING_CODE)
         return digest.hexdigest()
 
     def comparison(self, name: str) -> Comparison:
