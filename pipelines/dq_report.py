@@ -45,8 +45,9 @@ def _svg(draw: Callable[[Axes], None], *, size: tuple[float, float] = (7.5, 3.6)
     draw(axes)
     figure.tight_layout()
     buffer = io.StringIO()
-    # Text stays text (half the bytes, selectable), same data gives the same bytes.
-    with plt.rc_context({"svg.fonttype": "none"}):
+    # Text stays text (half the bytes, selectable); a fixed salt names the clip paths by
+    # their content, so the same data gives the same bytes.
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kundenstamm"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()

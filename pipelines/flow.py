@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from matching.settings import MatchSettings
 from pipelines.collector import fewer_collections
 from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
-from pipelines.quality import quality_markdown, write_quality_report
+from pipelines.quality import quality_markdown, staged_figures_of, write_quality_report
 from pipelines.runners import dask_chunk_mapper
 from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
@@ -38,6 +39,7 @@ from schemas.errors import KundenstammError
 from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishSummary
+from warehouse.quality import QualityFigures
 from warehouse.queries import pending_review_count, warehouse_totals
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import FileCounts
@@ -247,11 +249,16 @@ def summarize(
 
 @task(cache_policy=NO_CACHE)
 def publish_quality_report(
-    warehouse_url: str, run_id: int, report_dir: Path, settings: MatchSettings
+    warehouse_url: str,
+    run_id: int,
+    report_dir: Path,
+    settings: MatchSettings,
+    staged: QualityFigures | None = None,
 ) -> Path:
-    """The run's data-quality report as an HTML file and a markdown artifact."""
+    """The run's data-quality report as an HTML file and a markdown artifact (`staged`:
+    the staging figures, read while the run matched)."""
     out = report_dir / f"quality-run-{run_id:06d}.html"
-    figures = write_quality_report(warehouse_url, out, settings)
+    figures = write_quality_report(warehouse_url, out, settings, staged)
     create_markdown_artifact(
         key="consolidate-quality",
         markdown=quality_markdown(figures) + f"\nFull report: `{out}`\n",
@@ -307,7 +314,9 @@ def consolidate(
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
     engine = engine_for(warehouse_url)
-    with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections():
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging-figures")
+    staged: Future[QualityFigures] | None = None
+    with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections(), background:
         run_id = begin_run(warehouse_url, landing)
         try:
             discovering = time.monotonic()
@@ -319,6 +328,9 @@ def consolidate(
             )
             outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
             changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
+            # The report's staging figures scan every record: read them while matching
+            # (the database works on its own thread; the match keeps the interpreter).
+            staged = background.submit(staged_figures_of, warehouse_url)
             if changed or full_rematch:
                 published, pairs_per_rule = match_and_build_golden(
                     warehouse_url, run_id, config, full_rematch, parallel_reads
@@ -348,7 +360,11 @@ def consolidate(
     reporting = time.monotonic()
     summary["report"] = str(
         publish_quality_report(
-            warehouse_url, run_id, resolve_report_dir(report_dir), config.match_settings()
+            warehouse_url,
+            run_id,
+            resolve_report_dir(report_dir),
+            config.match_settings(),
+            staged.result() if staged is not None else None,
         )
     )
     summary["timings"]["report"] = round(time.monotonic() - reporting, 3)

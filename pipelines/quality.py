@@ -8,21 +8,32 @@ from pathlib import Path
 from matching.settings import MatchSettings, default_settings
 from pipelines.dq_report import write_report
 from warehouse.engine import engine_for, session_factory
-from warehouse.quality import QualityFigures, quality_figures
+from warehouse.quality import QualityFigures, quality_figures, staging_figures
 
 
-def figures_of(warehouse_url: str) -> QualityFigures:
+def figures_of(warehouse_url: str, staged: QualityFigures | None = None) -> QualityFigures:
     with session_factory(engine_for(warehouse_url))() as session:
-        return quality_figures(session)
+        return quality_figures(session, staged)
+
+
+def staged_figures_of(warehouse_url: str) -> QualityFigures:
+    """The figures only staging changes (`staging_figures`), read in a session of their own:
+    a run reads them on a second thread while it matches."""
+    with session_factory(engine_for(warehouse_url))() as session:
+        return staging_figures(session)
 
 
 def write_quality_report(
-    warehouse_url: str, out: Path, settings: MatchSettings | None = None
+    warehouse_url: str,
+    out: Path,
+    settings: MatchSettings | None = None,
+    staged: QualityFigures | None = None,
 ) -> QualityFigures:
     """Render the report for the warehouse as it is now; returns the figures it shows.
     The score chart marks the thresholds of `settings` (the project's match settings:
-    a configured link threshold is the one links were made with)."""
-    figures = figures_of(warehouse_url)
+    a configured link threshold is the one links were made with); `staged` are the
+    staging figures if already read (`staged_figures_of`)."""
+    figures = figures_of(warehouse_url, staged)
     settings = settings or default_settings()
     write_report(
         figures,

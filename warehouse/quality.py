@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
@@ -58,11 +58,27 @@ class QualityFigures:
     customers: int = 0
 
 
-def quality_figures(session: Session) -> QualityFigures:
+def quality_figures(session: Session, staged: QualityFigures | None = None) -> QualityFigures:
+    """All figures of the warehouse as it is now; `staged` (`staging_figures`, read after the
+    run's staging) supplies those that only staging changes."""
+    figures = staging_figures(session) if staged is None else replace(staged)
+    _matching_figures(session, figures)
+    return figures
+
+
+def staging_figures(session: Session) -> QualityFigures:
+    """The figures only staging changes: rows per source, field completeness and quarantine
+    reasons. A run reads them while it matches (the completeness scan reads every record),
+    so its report waits only for the figures of the match."""
     figures = QualityFigures()
     _rows(session, figures)
     _completeness(session, figures)
     figures.quarantine_reasons = quarantine_reasons(session)
+    return figures
+
+
+def _matching_figures(session: Session, figures: QualityFigures) -> None:
+    """The figures of the published partition: scores, clusters, overlap, identity events."""
     figures.link_scores = _score_counts(
         session,
         CustomerLink.score,
@@ -88,7 +104,6 @@ def quality_figures(session: Session) -> QualityFigures:
     for run_id, kind, n in events:
         figures.identity_events.setdefault(int(run_id), {})[kind] = int(n)
     figures.runs = session.scalar(select(func.count()).select_from(PipelineRun)) or 0
-    return figures
 
 
 def _rows(session: Session, figures: QualityFigures) -> None:

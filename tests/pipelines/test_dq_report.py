@@ -13,6 +13,8 @@ from PIL import Image
 
 from pipelines.demo.generator import generate_landing
 from pipelines.flow import consolidate
+from pipelines.quality import write_quality_report
+from tests.pipelines.conftest import deliver_day, export_day
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -71,6 +73,24 @@ def test_the_run_report_shows_every_chart_in_a_browser(tmp_path: Path, browser: 
         browser.execute_script("arguments[0].scrollIntoView();", element)
         share, colours = _ink(element.screenshot_as_png)
         assert share > 0.02 and colours > 8, f"{chart_id} looks blank ({share:.3f}, {colours})"
+
+
+def test_the_run_report_shows_the_warehouse_as_the_run_left_it(tmp_path: Path) -> None:
+    """The run reads its staging figures while it matches: its report equals one drawn
+    from the warehouse afterwards, the second day's included."""
+    everything, landing = tmp_path / "all", tmp_path / "landing"
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    generate_landing(everything, tmp_path / "truth.csv", people=120, days=2, seed=11)
+    for day in sorted({export_day(p.name) for p in everything.iterdir()}):
+        deliver_day(everything, landing, day)
+        summary = consolidate(landing=landing, warehouse_url=url, report_dir=tmp_path / "runs")
+    assert summary["rows"]["loaded"] > 0
+    write_quality_report(url, tmp_path / "after.html")
+    generated = re.compile(r"Generated [0-9: -]+ ·")
+    run_html = Path(summary["report"]).read_text(encoding="utf-8")
+    after_html = (tmp_path / "after.html").read_text(encoding="utf-8")
+    assert generated.search(run_html), "the pattern must find the timestamp"
+    assert generated.sub("", run_html) == generated.sub("", after_html)
 
 
 def test_log_scaled_charts_label_plain_counts() -> None:

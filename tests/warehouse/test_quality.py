@@ -8,7 +8,7 @@ from sqlalchemy import text
 from tests.warehouse.helpers import delivery, lineage, parsed, record
 from warehouse.engine import engine_for, session_factory
 from warehouse.publish import LinkEvidence, identity_frame, publish_partition
-from warehouse.quality import completeness_query, quality_figures
+from warehouse.quality import completeness_query, quality_figures, staging_figures
 from warehouse.runs import start_run
 from warehouse.staging import FileStager
 
@@ -56,6 +56,18 @@ def test_figures_count_customers_per_source_and_per_pair_of_sources(warehouse_ur
     assert figures.review_scores.values.tolist() == [0.5] and figures.review_scores.total == 1
     assert figures.completeness["shop_customer"]["last_name"] == 1.0
     assert figures.completeness["shop_customer"]["birth_date"] == 0.0
+
+
+def test_staging_figures_read_apart_complete_to_the_same_figures(warehouse_url: str) -> None:
+    """A run reads the staging figures while it matches and the rest after publishing."""
+    _consolidate(warehouse_url)
+    with session_factory(engine_for(warehouse_url))() as session:
+        staged = staging_figures(session)
+        assert staged.rows_per_source and staged.completeness
+        assert staged.customers == 0 and staged.link_scores.total == 0  # the match's are not
+        whole = quality_figures(session)
+        assert repr(quality_figures(session, staged)) == repr(whole)
+        assert staged.customers == 0, "completing must not change the staged figures"
 
 
 def test_link_scores_come_back_counted_per_thousandth(warehouse_url: str) -> None:
