@@ -439,51 +439,69 @@ def _people_per_name(features: pd.DataFrame, full: pd.Series, labels: Labels) ->
     cards are two people, as are two birth dates. An identity without such a value (a
     receipt with a name and a card, beside a shop customer with an email) could be any
     of them and adds nobody. Counted by greedy colouring of that conflict graph, richest
-    identities first, for the names with two such identities or more."""
-    frame = pd.DataFrame(
-        {
-            "name": full.to_numpy(),
-            "identity": labels,
-            "kinds": features["person_kinds"].to_numpy(dtype=np.int64),
-            "born": features["birth_date_key"].to_numpy(),
-            "home": _addresses(features).to_numpy(),
-        }
-    )
-    frame = frame[(frame["kinds"] != 0) | frame["born"].notna()]  # the rest conflict with nobody
-    identities = frame[["name", "identity"]].drop_duplicates()
-    per_name = identities.groupby("name").size()
-    counts = dict.fromkeys(per_name.index[per_name == 1].tolist(), 1)
-    several = frame[frame["name"].isin(per_name.index[per_name >= 2])]
-    keys = ["name", "identity"]
-    bits = pd.DataFrame({bit: (several["kinds"] & bit) > 0 for bit in KIND_BITS.values()})
-    held = bits.groupby([several[k] for k in keys], sort=False).max()
-    kinds = np.zeros(len(held), dtype=np.int64)
-    for bit in KIND_BITS.values():
-        kinds |= np.where(held[bit].to_numpy(), bit, 0)
-    kinds &= ~KIND_BITS["address"]  # an address conflicts only with another address
-    births, homes = _value_sets(several, "born"), _value_sets(several, "home")
-    by_name: dict[str, list[tuple[int, frozenset[str], frozenset[str]]]] = {}
-    for (name, identity), held_kinds in zip(held.index.tolist(), kinds.tolist(), strict=True):
-        born = births.get((name, identity), frozenset())
-        home = homes.get((name, identity), frozenset())
-        by_name.setdefault(name, []).append((held_kinds, born, home))
-    counts.update({name: _colours(members) for name, members in by_name.items()})
-    return pd.Series(counts, dtype="int64")
+    identities first, for the names with two such identities or more.
+
+    Vectorised up to the colouring: each identity's kinds, birth dates and addresses are
+    bit sets (a date's or address's bit is its rank among its name's values)."""
+    kinds = features["person_kinds"].to_numpy(dtype=np.int64)
+    born = features["birth_date_key"].to_numpy()
+    keep = ((kinds != 0) | pd.notna(born)) & full.notna().to_numpy()  # the rest: nobody
+    rows = np.flatnonzero(keep)
+    names, uniques = pd.factorize(full.to_numpy()[rows])
+    if len(rows) == 0:
+        return pd.Series(dtype="int64")
+    identity = labels[rows].astype(np.int64)
+    # (name, identity) groups in order of first appearance, as the colouring takes them
+    group, _ = pd.factorize(names.astype(np.int64) * (int(identity.max()) + 1) + identity)
+    group_name = np.zeros(int(group.max()) + 1, dtype=np.int64)
+    group_name[group] = names
+    per_name = np.bincount(group_name, minlength=len(uniques))
+    counts = np.ones(len(uniques), dtype=np.int64)
+    several = per_name[group_name] >= 2
+    if several.any():
+        wanted = several[group]
+        rows, names, group = rows[wanted], names[wanted], group[wanted]
+        held = np.zeros(len(group_name), dtype=np.int64)
+        np.bitwise_or.at(held, group, kinds[rows])
+        held &= ~KIND_BITS["address"]  # an address conflicts only with another address
+        dates = _value_bits(names, group, len(group_name), born[rows])
+        address = features[["street_key", "house_number_key", "postal_code"]].iloc[rows]
+        homes = _value_bits(names, group, len(group_name), _addresses(address))
+        bit_count = np.zeros(len(held), dtype=np.int64)
+        for bit in KIND_BITS.values():
+            bit_count += (held & bit) > 0
+        order = np.flatnonzero(several)
+        order = order[np.lexsort((order, -bit_count[order], group_name[order]))]
+        starts = np.flatnonzero(np.diff(group_name[order], prepend=-1))
+        held_list = held.tolist()
+        for name, members in zip(
+            group_name[order[starts]].tolist(), np.split(order, starts[1:]), strict=True
+        ):
+            counts[name] = _colours([(held_list[g], dates[g], homes[g]) for g in members.tolist()])
+    return pd.Series(counts, index=uniques, dtype="int64")
 
 
-def _value_sets(frame: pd.DataFrame, column: str) -> dict[tuple[str, int], frozenset[str]]:
-    """Per (name, identity) of `frame`, the distinct values of `column` its records hold.
-    A plain loop: pandas' per-group aggregation into sets cost a second at 400k records."""
-    present = frame[frame[column].notna()]
-    sets: dict[tuple[str, int], set[str]] = {}
-    for name, identity, value in zip(
-        present["name"].tolist(),
-        present["identity"].tolist(),
-        present[column].tolist(),
-        strict=True,
-    ):
-        sets.setdefault((name, identity), set()).add(value)
-    return {key: frozenset(values) for key, values in sets.items()}
+def _value_bits(
+    names: npt.NDArray[np.int64], group: npt.NDArray[np.int64], groups: int, values: Any
+) -> list[int]:
+    """Per group, the set of its rows' `values` (None: no value) as a bit set: a value's
+    bit is its rank among the values its name's rows hold, so a name's sets stay small."""
+    values = np.asarray(values, dtype=object)
+    present = pd.notna(values)
+    codes = pd.factorize(values[present])[0].astype(np.int64)
+    width = int(codes.max(initial=0)) + 1
+    pair, first = pd.factorize(names[present].astype(np.int64) * width + codes)
+    pair_name = first // width
+    order = np.argsort(pair_name, kind="stable")
+    start = np.searchsorted(pair_name[order], pair_name[order], side="left")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - start  # the value's rank within its name
+    bits = len(order) + 1
+    held = np.unique(group[present] * bits + rank[pair])
+    sets = [0] * groups
+    for member, bit in zip((held // bits).tolist(), (held % bits).tolist(), strict=True):
+        sets[member] |= 1 << bit
+    return sets
 
 
 def _addresses(features: pd.DataFrame) -> pd.Series:
@@ -492,20 +510,27 @@ def _addresses(features: pd.DataFrame) -> pd.Series:
     return street + " " + number + " " + features["postal_code"]
 
 
-def _colours(identities: list[tuple[int, frozenset[str], frozenset[str]]]) -> int:
+def _colours(identities: list[tuple[int, int, int]]) -> int:
     """How many people a greedy colouring needs: kind bits held by both, or birth dates
-    or addresses with none in common, keep two identities apart. One address does not
-    make two identities one person: a father and a son of one name share it."""
-    people: list[tuple[int, frozenset[str], frozenset[str]]] = []
-    for kinds, born, home in sorted(identities, key=lambda i: -i[0].bit_count()):
-        for index, (taken, dates, homes) in enumerate(people):
+    or addresses with none in common (bit sets, `_value_bits`), keep two identities apart.
+    One address does not make two identities one person: a father and a son of one name
+    share it. `identities` come richest first."""
+    taken: list[int] = []
+    dates: list[int] = []
+    homes: list[int] = []
+    for kinds, born, home in identities:
+        for index in range(len(taken)):
             if (
-                not (taken & kinds)
-                and not (dates and born and dates.isdisjoint(born))
-                and not (homes and home and homes.isdisjoint(home))
+                not (taken[index] & kinds)
+                and not (born and dates[index] and not dates[index] & born)
+                and not (home and homes[index] and not homes[index] & home)
             ):
-                people[index] = (taken | kinds, dates | born, homes | home)
+                taken[index] |= kinds
+                dates[index] |= born
+                homes[index] |= home
                 break
         else:
-            people.append((kinds, born, home))
-    return len(people)
+            taken.append(kinds)
+            dates.append(born)
+            homes.append(home)
+    return len(taken)

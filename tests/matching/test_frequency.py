@@ -173,6 +173,27 @@ def test_one_address_does_not_make_two_namesakes_one_person() -> None:
     assert shares[:3] == pytest.approx([(2 - 1 + 0.1) / identities] * 3)
 
 
+def test_a_name_at_seventy_addresses_or_birth_dates_is_seventy_people() -> None:
+    """Addresses and birth dates are sets per identity, held as bits of their rank among
+    the name's values: seventy of them need more than one machine word."""
+    homes = [
+        rec(first_name="Anna", last_name="Schulz", street=f"Weg {i}", house_number="1",
+            postal_code="10115")
+        for i in range(70)
+    ]  # fmt: skip
+    dates = [
+        rec(first_name="Olaf", last_name="Kern", birth_date=date(1950 + i, 1, 2)) for i in range(70)
+    ]
+    again = rec(first_name="Anna", last_name="Schulz", street="Weg 69", house_number="1",
+                postal_code="10115", birth_date=date(1990, 3, 4))  # fmt: skip
+    out = features(*homes, *dates, again)
+    shares = namesake_shares(out, identity_labels(out), unseen=0.1)
+    identities = 141
+    assert shares[:70] == pytest.approx([(70 - 1 + 0.1) / identities] * 70)
+    assert shares[70:140] == pytest.approx([(70 - 1 + 0.1) / identities] * 70)
+    assert shares[140] == pytest.approx((70 - 1 + 0.1) / identities)  # the 70th address's
+
+
 def test_a_full_name_in_swapped_order_is_a_bearer_of_that_name() -> None:
     """`Schmidt Lea` (a form filled in the wrong order) is one more bearer of `Lea
     Schmidt`, not the only bearer of another name: two Lea Schmidts with a mailbox each
