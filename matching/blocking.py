@@ -56,12 +56,13 @@ class AnyOfBlock(BaseIndexAlgorithm):
 
 def _capped(
     frame: pd.DataFrame, columns: list[str], max_block_size: int, refine: Sequence[str] = ()
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
     """The key columns with over-large blocks refined by `refine` (the refined key holds a
     `|`, so it never meets an unrefined one) and what is still too large set to missing
-    (Block skips missing keys)."""
+    (Block skips missing keys), and per row its block's code (`_group_codes`, -1: none)."""
     keys = frame[columns].copy()
-    sizes = _group_sizes(_group_codes(keys, columns))
+    codes = _group_codes(keys, columns)
+    sizes = _group_sizes(codes)
     oversized = sizes > max_block_size
     if refine and oversized.any():
         rows = frame.loc[oversized]
@@ -73,9 +74,12 @@ def _capped(
         refined = joined.to_numpy(dtype=object)
         refined[~known] = None
         keys.loc[oversized, columns[0]] = refined
-        sizes = _group_sizes(_group_codes(keys, columns))
-    keys.loc[~(sizes <= max_block_size), columns[0]] = None
-    return keys
+        codes = _group_codes(keys, columns)
+        sizes = _group_sizes(codes)
+    capped = ~(sizes <= max_block_size)
+    keys.loc[capped, columns[0]] = None
+    codes[capped] = -1
+    return keys, codes
 
 
 def _group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -132,12 +136,15 @@ class _Prepared:
     def __init__(self, features: pd.DataFrame, rule: BlockingRule) -> None:
         self.rule = rule
         columns = list(rule.columns)
+        self.block_codes: npt.NDArray[np.int64] | None = None  # an exact rule's, if known
         if rule.method == "any_of":
             self.frame = features
             self.empty = features[columns].dropna(how="all").empty
         else:
-            self.frame = _capped(features, columns, rule.max_block_size, rule.refine_with)
-            self.empty = self.frame[columns].dropna(how="any").empty
+            self.frame, self.block_codes = _capped(
+                features, columns, rule.max_block_size, rule.refine_with
+            )
+            self.empty = not (self.block_codes >= 0).any()
 
     @cached_property
     def long(self) -> pd.DataFrame:
@@ -149,6 +156,8 @@ class _Prepared:
         if self.rule.method == "sorted_neighbourhood":  # the rank among the sorted keys
             ranks = pd.factorize(self.frame[columns[0]].to_numpy(), sort=True)[0]
             return ranks.astype(np.int64)
+        if self.block_codes is not None:  # capping grouped the blocks already
+            return self.block_codes
         return _group_codes(self.frame, columns)
 
 
