@@ -24,3 +24,11 @@ def test_values_come_with_row_positions_and_tuples_exploded() -> None:
     assert sorted(zip(ids["value"], ids["pos"], strict=True)) == [
         ("card:1", 0), ("card:1", 2), ("coupon:X", 0),
     ]  # fmt: skip
+
+
+def test_no_values_give_an_empty_table() -> None:
+    frame = pd.DataFrame({"phone": [None, None], "identifiers": [(), ()]})
+    for columns in (["phone"], ["identifiers"], ["phone", "identifiers"]):
+        long = value_positions(frame, columns)
+        assert long.empty and list(long.columns) == ["value", "pos"]
+    assert value_positions(frame.iloc[:0], ["phone", "identifiers"]).empty
