@@ -7,9 +7,10 @@ Generates `--days` + 1 export days with the demo generator, consolidates the fir
 (the full load) into each backend, then delivers the last day (the incremental run: new and
 changed rows only matter, snapshots repeat the rest). Prints per stage wall time and rows
 per second, peak RSS per backend, the incremental run's share of the full load, and the
-pairwise F1 against the generator's truth. Each backend runs in a fresh process, so its
-peak RSS is its own. Prints figures only; it asserts nothing, but exits with 1 when a
-backend's run failed (CI runs it small, so it cannot rot).
+pairwise F1 against the generator's truth. The full load and the day each run in a fresh
+process, as scheduled runs do: each peak RSS is its own, and the day does not start in a
+process that a full load has filled. Prints figures only; it asserts nothing, but exits
+with 1 when a backend's run failed (CI runs it small, so it cannot rot).
 """
 
 from __future__ import annotations
@@ -100,41 +101,60 @@ def _start_prefect() -> float:
     return time.perf_counter() - started
 
 
-def _single(url: str, everything: Path, truth: Path, workdir: Path) -> dict[str, Any]:
-    """One backend in this process: full load, no-op re-run, incremental day, F1."""
-    from pipelines.evaluate import evaluate_warehouse
+PHASES = ("full", "day")  # the full load (then a re-run with nothing new), the last day
+
+
+def _phase(phase: str, url: str, workdir: Path, landing: Path) -> dict[str, Any]:
+    """One phase of a backend in this (fresh) process, as a scheduled run starts one:
+    `full` links every export day but the last, loads them, measures F1 and runs again
+    with nothing new; `day` delivers the last export day."""
     from pipelines.flow import consolidate
 
     prefect_seconds = _start_prefect()
-    landing = workdir / f"landing-{uuid.uuid4().hex[:6]}"
-    _link(everything, landing, keep=True)
-    reports = workdir / "reports"
+    _link(workdir / "all", landing, keep=phase == "full")
     started = time.perf_counter()
-    full = consolidate(landing=landing, warehouse_url=url, report_dir=reports)
-    full_seconds = time.perf_counter() - started
-    rss_full = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    metrics = evaluate_warehouse(url, truth)
-
-    started = time.perf_counter()
-    consolidate(landing=landing, warehouse_url=url, report_dir=reports)
-    noop_seconds = time.perf_counter() - started
-
-    _link(everything, landing, keep=False)  # deliver the last export day
-    started = time.perf_counter()
-    incremental = consolidate(landing=landing, warehouse_url=url, report_dir=reports)
-    incremental_seconds = time.perf_counter() - started
-    return {
-        "full": full,
-        "full_seconds": full_seconds,
+    summary = consolidate(landing=landing, warehouse_url=url, report_dir=workdir / "reports")
+    result = {
+        "summary": summary,
+        "seconds": time.perf_counter() - started,
         "prefect_seconds": prefect_seconds,
-        "noop_seconds": noop_seconds,
-        "incremental": incremental,
-        "incremental_seconds": incremental_seconds,
-        "rss_mib": rss_full,
-        "rss_after_incremental_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "precision": metrics.precision,
-        "recall": metrics.recall,
-        "f1": metrics.f1,
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if phase == "full":
+        from pipelines.evaluate import evaluate_warehouse
+
+        metrics = evaluate_warehouse(url, workdir / "truth.csv")
+        result.update(precision=metrics.precision, recall=metrics.recall, f1=metrics.f1)
+        started = time.perf_counter()
+        consolidate(landing=landing, warehouse_url=url, report_dir=workdir / "reports")
+        result["noop_seconds"] = time.perf_counter() - started
+    return result
+
+
+def _run_backend(url: str, workdir: Path) -> dict[str, Any] | str:
+    """The phases of one backend, each in a process of its own (so each peak RSS is its
+    own and the day starts as a nightly run does, not in a process a full load has
+    filled); the error text of the first that fails."""
+    landing = workdir / f"landing-{uuid.uuid4().hex[:6]}"
+    results = {}
+    for phase in PHASES:
+        command = [sys.executable, __file__, "--phase", phase, "--url", url]
+        command += ["--workdir", str(workdir), "--landing", str(landing)]
+        child = subprocess.run(command, capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            return f"{phase}: {child.stderr[-3000:]}"
+        results[phase] = json.loads(child.stdout.strip().splitlines()[-1])
+    full, day = results["full"], results["day"]
+    return {
+        "full": full["summary"],
+        "full_seconds": full["seconds"],
+        "prefect_seconds": full["prefect_seconds"],
+        "noop_seconds": full["noop_seconds"],
+        "incremental": day["summary"],
+        "incremental_seconds": day["seconds"],
+        "rss_mib": full["rss_mib"],
+        "rss_day_mib": day["rss_mib"],
+        **{key: full[key] for key in ("precision", "recall", "f1")},
     }
 
 
@@ -197,7 +217,10 @@ def _print(backend: str, result: dict[str, Any]) -> None:
         f"pairwise precision {result['precision']:.4f}  recall {result['recall']:.4f}  "
         f"F1 {result['f1']:.4f}"
     )
-    print(f"peak RSS {result['rss_mib']:,.0f} MiB (full load)")
+    print(
+        f"peak RSS {result['rss_mib']:,.0f} MiB (full load), "
+        f"{result['rss_day_mib']:,.0f} MiB (incremental day)"
+    )
     print(
         f"Prefect's API server started in {result['prefect_seconds']:.1f} s before the runs "
         "(not in the totals: a deployment talks to a running server)"
@@ -242,12 +265,14 @@ def main() -> None:
         default=POSTGRES_ADMIN,
         help="a server database to create the warehouse from",
     )
-    parser.add_argument("--single", default=None, help=argparse.SUPPRESS)  # child process
+    # A child process runs one phase of one backend and prints its result as JSON.
+    parser.add_argument("--phase", choices=PHASES, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--url", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--landing", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.single:  # child: one backend, result as JSON on the last line
-        workdir = args.workdir
-        result = _single(args.single, workdir / "all", workdir / "truth.csv", workdir)
+    if args.phase:
+        result = _phase(args.phase, args.url, args.workdir, args.landing)
         print(json.dumps(result, default=str))
         return
 
@@ -266,17 +291,12 @@ def main() -> None:
         for backend in args.backends.split(","):
             url, database = _backend_url(backend, workdir, args.postgres_url)
             try:
-                child = subprocess.run(
-                    [sys.executable, __file__, "--single", url, "--workdir", str(workdir)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if child.returncode != 0:
-                    print(f"\n== {backend}: failed ==\n{child.stderr[-3000:]}")
+                outcome = _run_backend(url, workdir)
+                if isinstance(outcome, str):
+                    print(f"\n== {backend}: failed ==\n{outcome}")
                     failed = True
                     continue
-                _print(backend, json.loads(child.stdout.strip().splitlines()[-1]))
+                _print(backend, outcome)
             finally:
                 if database:
                     _drop(database, args.postgres_url)

@@ -58,7 +58,8 @@ def test_benchmark_prints_every_figure(backend: str, tmp_path: Path) -> None:
     for stage in (*STAGES, "total"):  # every stage with its seconds and rate
         assert re.search(rf"^{stage} +\d+\.\d +[\d,-]+", out, re.MULTILINE), stage
     assert _figure(r"F1 (\d\.\d+)", out) > 0
-    assert _figure(r"peak RSS ([\d,]+) MiB", out) > 0
+    assert _figure(r"peak RSS ([\d,]+) MiB \(full load\)", out) > 0
+    assert _figure(r"([\d,]+) MiB \(incremental day\)", out) > 0
     assert _figure(r"incremental day: ([\d,]+) rows read \([\d,]+ new", out) > 0
     assert re.search(r"^other +-?\d+\.\d", out, re.MULTILINE)  # what no stage booked
     assert re.search(r"API server started in \d+\.\d s", out)
