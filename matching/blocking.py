@@ -136,15 +136,15 @@ class _Prepared:
     def __init__(self, features: pd.DataFrame, rule: BlockingRule) -> None:
         self.rule = rule
         columns = list(rule.columns)
-        self.block_codes: npt.NDArray[np.int64] | None = None  # an exact rule's, if known
+        self.blocks: npt.NDArray[np.int64] | None = None  # per row its capped block, -1: none
         if rule.method == "any_of":
             self.frame = features
             self.empty = features[columns].dropna(how="all").empty
         else:
-            self.frame, self.block_codes = _capped(
+            self.frame, self.blocks = _capped(
                 features, columns, rule.max_block_size, rule.refine_with
             )
-            self.empty = not (self.block_codes >= 0).any()
+            self.empty = not (self.blocks >= 0).any()
 
     @cached_property
     def long(self) -> pd.DataFrame:
@@ -156,9 +156,8 @@ class _Prepared:
         if self.rule.method == "sorted_neighbourhood":  # the rank among the sorted keys
             ranks = pd.factorize(self.frame[columns[0]].to_numpy(), sort=True)[0]
             return ranks.astype(np.int64)
-        if self.block_codes is not None:  # capping grouped the blocks already
-            return self.block_codes
-        return _group_codes(self.frame, columns)
+        assert self.blocks is not None, "any_of rules are joined on `long`, not on codes"
+        return self.blocks  # capping grouped the blocks already
 
 
 BlockingMemo = dict[str, _Prepared]  # rule name -> its prepared keys, one frame's

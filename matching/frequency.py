@@ -447,9 +447,9 @@ def _people_per_name(features: pd.DataFrame, full: pd.Series, labels: Labels) ->
     born = features["birth_date_key"].to_numpy()
     keep = ((kinds != 0) | pd.notna(born)) & full.notna().to_numpy()  # the rest: nobody
     rows = np.flatnonzero(keep)
-    names, uniques = pd.factorize(full.to_numpy()[rows])
     if len(rows) == 0:
         return pd.Series(dtype="int64")
+    names, uniques = pd.factorize(full.to_numpy()[rows])
     identity = labels[rows].astype(np.int64)
     # (name, identity) groups in order of first appearance, as the colouring takes them
     group, _ = pd.factorize(names.astype(np.int64) * (int(identity.max()) + 1) + identity)

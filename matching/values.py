@@ -32,7 +32,8 @@ def value_positions(
         cells = frame[column].to_numpy()
         if column in TUPLE_COLUMNS:
             lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
-            cells = np.array(list(chain.from_iterable(cells)) + [None], dtype=object)[:-1]
+            count = int(lengths.sum())
+            cells = np.fromiter(chain.from_iterable(cells), dtype=object, count=count)
             rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
         else:
             rows = np.arange(len(cells), dtype=np.int64)
