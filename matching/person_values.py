@@ -53,13 +53,19 @@ def kind_names(bits: int) -> list[str]:
 
 
 def held_by_both(
-    clusters: dict[int, int], kinds: dict[int, int], pairs: list[tuple[int, int]]
+    clusters: dict[int, int], kinds: pd.Series, pairs: list[tuple[int, int]]
 ) -> list[list[str]]:
     """Per record pair, the kinds that both records' clusters hold (record id -> cluster
-    label, record id -> kind bits): two people, more often than not."""
+    label, `kinds`: record id -> kind bits): two people, more often than not. Only the
+    clusters of the pairs' records are read."""
+    wanted = {clusters[record] for pair in pairs for record in pair if record in clusters}
+    records = np.fromiter(clusters.keys(), dtype=np.int64, count=len(clusters))
+    labels = np.fromiter(clusters.values(), dtype=np.int64, count=len(clusters))
+    inside = np.isin(labels, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+    bits = kinds.reindex(records[inside], fill_value=0).to_numpy(dtype=np.int64)
     held: dict[int, int] = {}
-    for record, label in clusters.items():
-        held[label] = held.get(label, 0) | kinds.get(record, 0)
+    for label, kind in zip(labels[inside].tolist(), bits.tolist(), strict=True):
+        held[label] = held.get(label, 0) | kind
     return [
         kind_names(held.get(clusters.get(left, -1), 0) & held.get(clusters.get(right, -2), 0))
         for left, right in pairs

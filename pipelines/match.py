@@ -342,8 +342,7 @@ def _link_evidence(
         if _cluster_pair(clusters, left, right) not in rejected
     ]
     if kinds is not None and reviews:
-        held = dict(zip(kinds.index.tolist(), kinds.tolist(), strict=True))
-        both = held_by_both(clusters, held, [(r.left, r.right) for r in reviews])
+        both = held_by_both(clusters, kinds, [(r.left, r.right) for r in reviews])
         reviews = [r._replace(apart=tuple(k)) for r, k in zip(reviews, both, strict=True)]
     return {**manual, **links}, reviews
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain, pairwise
-from typing import Any
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -114,38 +113,61 @@ def _decode(payload: bytes) -> pd.DataFrame:
 
 
 def _from_parquet(payload: bytes) -> pd.DataFrame:
-    """The frame again: text columns are read dictionary-encoded, so each distinct text is
-    made a Python string once and its rows share it (Arrow's conversion looks every row's
-    text up instead: 0.83 against 0.72 s at 357k records); tuple columns become tuples."""
+    """The frame again, its text and tuple columns decoded into one object block.
+
+    Text columns are read dictionary-encoded, so each distinct text is made a Python
+    string once and its rows share it; tuple columns become tuples; both are written
+    straight into the block the frame keeps (building a frame from separate columns
+    copies them all into one block again). The other columns are inserted as their own
+    blocks. 357k records: 0.83 s with Arrow's conversion, 0.5 s so."""
     schema = pq.read_schema(pa.BufferReader(payload))
     texts = [field.name for field in schema if pa.types.is_string(field.type)]
     table = pq.read_table(pa.BufferReader(payload), read_dictionary=texts)
-    columns: dict[str, Any] = {}
-    for name in table.column_names:
+    names = table.column_names
+    objects = [name for name in names if name in TUPLE_COLUMNS or name in texts]
+    block = np.empty((len(objects), table.num_rows), dtype=object)
+    for row, name in enumerate(objects):
         values = table.column(name).combine_chunks()
         if name in TUPLE_COLUMNS:
-            columns[name] = _tuples(values)
-        elif isinstance(values, pa.DictionaryArray):
-            columns[name] = _shared_texts(values)
+            _tuples(values, block[row])
         else:
-            columns[name] = values.to_numpy(zero_copy_only=False)
-    return pd.DataFrame(columns)
+            _shared_texts(values, block[row])
+    frame = pd.DataFrame(block.T, columns=objects, copy=False)
+    for position, name in enumerate(names):
+        if name not in objects:
+            frame.insert(position, name, table.column(name).to_numpy())
+    return frame
 
 
-def _shared_texts(values: pa.DictionaryArray) -> npt.NDArray[np.object_]:
-    """An object array of the texts, None where missing, one string per distinct text."""
+def _shared_texts(values: pa.DictionaryArray, out: npt.NDArray[np.object_]) -> None:
+    """The texts into `out`, None where missing, one string per distinct text."""
     distinct = np.array([*values.dictionary.to_pylist(), None], dtype=object)
-    texts: npt.NDArray[np.object_] = distinct[
-        values.indices.fill_null(len(distinct) - 1).to_numpy()
-    ]
-    return texts
+    np.take(distinct, values.indices.fill_null(len(distinct) - 1).to_numpy(), out=out)
 
 
-def _tuples(values: pa.ListArray) -> list[tuple[str, ...]]:
-    """A list column as tuples (to_pandas would first make them arrays)."""
-    offsets = values.offsets.to_numpy().tolist()
-    flat = values.flatten().to_numpy(zero_copy_only=False).tolist()
-    return [tuple(flat[a:b]) for a, b in pairwise(offsets)]
+def _tuples(values: pa.ListArray, out: npt.NDArray[np.object_]) -> None:
+    """A list column as tuples into `out` (to_pandas would make them arrays). Rows are
+    taken by length: the tuples of one length are zipped from its element columns."""
+    offsets = values.offsets.to_numpy()
+    flat = values.flatten().to_numpy(zero_copy_only=False)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    for length in np.unique(lengths).tolist():
+        rows = np.flatnonzero(lengths == length)
+        elements = [flat[starts[rows] + at].tolist() for at in range(length)]
+        out[rows] = (
+            np.fromiter(zip(*elements, strict=True), dtype=object, count=len(rows))
+            if length
+            else _EMPTY
+        )
+
+
+def _one_empty_tuple() -> npt.NDArray[np.object_]:
+    empty = np.empty(1, dtype=object)
+    empty[0] = ()
+    return empty
+
+
+_EMPTY = _one_empty_tuple()  # broadcast into the rows without elements
 
 
 def _release() -> None:

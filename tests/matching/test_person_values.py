@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pandas as pd
+
 from matching.person_values import KIND_BITS, held_by_both, kind_names, one_person_kinds
 from tests.matching.helpers import features, rec
 
@@ -21,5 +23,8 @@ def test_records_carry_the_kinds_of_their_one_person_values() -> None:
 def test_review_pairs_get_the_kinds_both_clusters_hold() -> None:
     email, phone, card = KIND_BITS["email"], KIND_BITS["phone"], KIND_BITS["card"]
     clusters = {1: 0, 2: 0, 3: 1, 4: 2}
-    kinds = {1: email, 2: card, 3: email | card, 4: phone}
+    kinds = pd.Series({1: email, 2: card, 3: email | card, 4: phone, 9: phone})
     assert held_by_both(clusters, kinds, [(2, 3), (1, 4), (3, 4)]) == [["email", "card"], [], []]
+    # A record without kinds, a record in no cluster, and no pairs at all.
+    assert held_by_both({**clusters, 5: 2}, kinds, [(5, 4), (3, 7)]) == [["phone"], []]
+    assert held_by_both(clusters, kinds, []) == []

@@ -70,3 +70,28 @@ def test_a_replacing_part_drops_the_others(warehouse_url: str) -> None:
         stored = stored_features(session, "v1")
         assert stored is not None and stored.parts == 1
         assert stored.frame["record_id"].tolist() == [3]
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_tuples_of_any_length_and_an_empty_part_come_back(warehouse_url: str) -> None:
+    """Tuple columns are decoded by length: rows of one, two, three or no identifiers
+    side by side, a column of empty tuples only, and a part without rows."""
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    identifiers = [("card:1",), (), ("card:2", "shop_customer:5", "coupon:X"), ("card:3", "x:1")]
+    columns = record_features(
+        frame(*(rec(last_name="Kühn", identifiers=ids) for ids in identifiers), ids=[1, 2, 3, 4])
+    )
+    columns["identifiers_common"] = [()] * len(columns)
+    with session_factory(engine).begin() as session:
+        run = start_run(session, "landing")
+        store_features(session, run, "v1", columns, replace=True)
+        stored = stored_features(session, "v1")
+        assert stored is not None
+        pd.testing.assert_frame_equal(stored.frame, columns)
+        assert stored.frame["identifiers"].tolist() == identifiers
+        assert all(type(value) is tuple for value in stored.frame["identifiers_common"])
+        store_features(session, run, "v1", columns.iloc[:0], replace=True)
+        empty = stored_features(session, "v1")
+        assert empty is not None
+        pd.testing.assert_frame_equal(empty.frame, columns.iloc[:0].reset_index(drop=True))
