@@ -430,11 +430,20 @@ def compare_pairs(
         return out
     compare = compile_compare(comparisons, nicknames)
     compared = sorted({c for comparison in comparisons for c in method_of(comparison).columns})
-    features = features[compared]  # recordlinkage takes every column of each pair's rows
+    narrowed: pd.DataFrame | None = None
     for start in range(0, len(pairs), chunk_size):
         chunk = pairs[start : start + chunk_size]
         index = pd.MultiIndex.from_arrays([chunk[:, 0], chunk[:, 1]])
+        # recordlinkage takes every column of each pair's rows: only the compared ones, and
+        # only the rows of the pairs when they are a few (an incremental match's 5,000
+        # pairs among 359k records: copying every record's columns was most of their time).
+        rows = np.unique(chunk)
+        if len(rows) * 2 < len(features):
+            frame = features.take(rows)[compared]  # rows first: far cheaper than iloc[rows, cols]
+        else:
+            narrowed = features[compared] if narrowed is None else narrowed
+            frame = narrowed
         with presence_memo():
-            result = compare.compute(index, features)
+            result = compare.compute(index, frame)
         out[start : start + len(chunk)] = result[[c.name for c in comparisons]].to_numpy()
     return out

@@ -7,7 +7,7 @@ be mailed around; it shows counts and shares only, no personal data.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -215,14 +215,9 @@ class Chart:
     svg: str
 
 
-def render_report(
-    figures: QualityFigures,
-    *,
-    review_threshold: float,
-    link_threshold: float,
-    generated: datetime,
-) -> str:
-    charts = [
+def staging_charts(figures: QualityFigures) -> list[Chart]:
+    """The charts of the figures only staging changes (`warehouse.quality.staging_figures`)."""
+    return [
         Chart(
             "chart-rows",
             "Where every row went",
@@ -241,6 +236,14 @@ def render_report(
             "The fields that fail validation most often.",
             quarantine_chart(figures),
         ),
+    ]
+
+
+def matching_charts(
+    figures: QualityFigures, review_threshold: float, link_threshold: float
+) -> list[Chart]:
+    """The charts of the published partition: scores, clusters, overlap, identity events."""
+    return [
         Chart(
             "chart-scores",
             "Match scores and thresholds",
@@ -268,6 +271,21 @@ def render_report(
             events_chart(figures),
         ),
     ]
+
+
+def render_report(
+    figures: QualityFigures,
+    *,
+    review_threshold: float,
+    link_threshold: float,
+    generated: datetime,
+    drawn: Sequence[Chart] | None = None,
+) -> str:
+    """The report's HTML; `drawn`: the `staging_charts` of these figures, if drawn already."""
+    charts = [
+        *(staging_charts(figures) if drawn is None else drawn),
+        *matching_charts(figures, review_threshold, link_threshold),
+    ]
     template = Environment(autoescape=True).from_string(_TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         generated=generated.strftime("%Y-%m-%d %H:%M"),
@@ -287,6 +305,7 @@ def write_report(
     review_threshold: float,
     link_threshold: float,
     generated: datetime,
+    drawn: Sequence[Chart] | None = None,
 ) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     html = render_report(
@@ -294,6 +313,7 @@ def write_report(
         review_threshold=review_threshold,
         link_threshold=link_threshold,
         generated=generated,
+        drawn=drawn,
     )
     out.write_text(html, encoding="utf-8")
     return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from matching.settings import MatchSettings, default_settings
-from pipelines.dq_report import write_report
+from pipelines.dq_report import staging_charts, write_report
 from warehouse.engine import engine_for, session_factory
 from warehouse.quality import QualityFigures, quality_figures, staging_figures
 
@@ -32,15 +33,23 @@ def write_quality_report(
     """Render the report for the warehouse as it is now; returns the figures it shows.
     The score chart marks the thresholds of `settings` (the project's match settings:
     a configured link threshold is the one links were made with); `staged` are the
-    staging figures if already read (`staged_figures_of`)."""
-    figures = figures_of(warehouse_url, staged)
+    staging figures if already read (`staged_figures_of`).
+
+    The database counts the match's figures on a second thread while the staging charts
+    are drawn (it works off the interpreter lock, matplotlib on it)."""
     settings = settings or default_settings()
+    staged = staged if staged is not None else staged_figures_of(warehouse_url)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-figures") as pool:
+        reading = pool.submit(figures_of, warehouse_url, staged)
+        drawn = staging_charts(staged)
+        figures = reading.result()
     write_report(
         figures,
         out,
         review_threshold=settings.review_threshold,
         link_threshold=settings.link_threshold,
         generated=datetime.now(UTC),
+        drawn=drawn,
     )
     return figures
 

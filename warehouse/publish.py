@@ -11,8 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Row, Select, Text, cast, delete, func, select
 from sqlalchemy.orm import Session
@@ -128,7 +130,10 @@ def identity_index(session: Session) -> pd.DataFrame:
     """Every identity-bearing record's id (the index) and `last_run_id`: what a match
     plans on before it knows which records it must read."""
     rows = fetch_tuples(session, identity_runs_query())
-    return pd.DataFrame(rows, columns=["id", "last_run_id"]).set_index("id")
+    # Two integers per row, flattened into one array (a frame of 357k tuples: 0.25 s).
+    pairs = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows))
+    pairs = pairs.reshape(-1, 2)
+    return pd.DataFrame({"last_run_id": pairs[:, 1]}, index=pd.Index(pairs[:, 0], name="id"))
 
 
 def identity_runs_query() -> Select[int, int]:

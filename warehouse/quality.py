@@ -101,6 +101,7 @@ def _matching_figures(session: Session, figures: QualityFigures) -> None:
             IdentityEvent.run_id, IdentityEvent.kind
         )
     )
+    figures.identity_events = {}  # its own: `figures` may be a copy of staging's
     for run_id, kind, n in events:
         figures.identity_events.setdefault(int(run_id), {})[kind] = int(n)
     figures.runs = session.scalar(select(func.count()).select_from(PipelineRun)) or 0

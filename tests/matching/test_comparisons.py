@@ -9,11 +9,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from matching.blocking import candidate_pairs
 from matching.comparisons import compare_pairs, is_feminine_variant
 from matching.features import build_features
 from matching.keys import load_nicknames
 from matching.settings import Comparison, Level
 from tests.matching.helpers import features, frame, rec, settings
+from tests.matching.synthetic import synthetic_records
 
 COMPARISONS = settings().comparisons
 
@@ -288,3 +290,21 @@ def test_comparisons_are_symmetric(records: list[dict[str, Any]]) -> None:
     codes = compare_pairs(out, pairs, comparisons, load_nicknames())
     flipped = compare_pairs(out, pairs[:, ::-1].copy(), comparisons, load_nicknames())
     assert (codes == flipped).all()
+
+
+def test_pairs_of_a_few_records_compare_as_among_all() -> None:
+    """A few pairs are compared on their own rows only (an incremental match's second
+    round), many on all records' columns: the codes are the same either way."""
+    records, _ = synthetic_records(people=300, seed=4)
+    out = build_features(records)
+    chosen = settings()
+    pairs, _ = candidate_pairs(out, chosen.blocking)  # alike records: levels of every kind
+    together = compare_pairs(out, pairs, chosen.comparisons, load_nicknames())
+    assert len(np.unique(pairs)) * 2 > len(out)  # all records' columns
+    few = pairs[:: len(pairs) // 20]
+    assert len(np.unique(few)) * 2 < len(out)  # only their own rows
+    alone = compare_pairs(out, few, chosen.comparisons, load_nicknames())
+    chunked = compare_pairs(out, pairs, chosen.comparisons, load_nicknames(), chunk_size=20)
+    np.testing.assert_array_equal(alone, together[:: len(pairs) // 20])
+    np.testing.assert_array_equal(chunked, together)
+    assert (alone == 0).sum() >= 10  # the few pairs agree on fields: something to compare
