@@ -36,6 +36,7 @@ from pipelines.stage import (
     stage_delivery,
 )
 from schemas.errors import KundenstammError
+from warehouse.checkpoints import checkpoints_aside
 from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishSummary
@@ -316,79 +317,86 @@ def consolidate(
     engine = engine_for(warehouse_url)
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging-figures")
     staged: Future[QualityFigures] | None = None
-    with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections(), background:
-        run_id = begin_run(warehouse_url, landing)
-        try:
-            discovering = time.monotonic()
-            files, unrecognized = discover_deliveries(landing, selection, config.generic_sources)
-            wanted = deliveries_to_read(warehouse_url, landing, files, reprocess)
-            discovered = time.monotonic() - discovering  # new deliveries hashed here
-            outcomes = stage_all(
-                warehouse_url, run_id, landing, files, wanted, reprocess, parallel_reads
-            )
-            outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
-            changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
-            # The report's staging figures scan every record: read them while matching
-            # (the database works on its own thread; the match keeps the interpreter).
-            staged = background.submit(staged_figures_of, warehouse_url)
-            if changed or full_rematch:
-                published, pairs_per_rule = match_and_build_golden(
-                    warehouse_url, run_id, config, full_rematch, parallel_reads
+    # Checkpoints on their own thread until the report is written: the last one overlaps it.
+    with checkpoints_aside(engine):
+        with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections(), background:
+            run_id = begin_run(warehouse_url, landing)
+            try:
+                discovering = time.monotonic()
+                files, unrecognized = discover_deliveries(
+                    landing, selection, config.generic_sources
                 )
-            else:  # nothing new: the partition and the golden records stand as they are
-                published, pairs_per_rule = unchanged_partition(warehouse_url), {}
-            with session_factory(engine)() as session:
-                totals = warehouse_totals(session)
-            summary = summarize(outcomes, unrecognized, published, pairs_per_rule, totals)
-            summary["timings"]["discover"] = round(discovered, 3)
-            summary["run_id"] = run_id
-            summary["seconds"] = round(time.monotonic() - started, 2)
-        except Exception as exc:
-            close_run(warehouse_url, run_id, "failed", {}, f"{type(exc).__name__}: {exc}")
-            raise
-        close_run(warehouse_url, run_id, "succeeded", summary, None)
-    logger.info(
-        "run %s: %s rows read, %s loaded, %s quarantined, %s duplicates, %s skipped; %s customers",
-        run_id,
-        summary["rows"]["read"],
-        summary["rows"]["loaded"],
-        summary["rows"]["quarantined"],
-        summary["rows"]["duplicate"],
-        summary["rows"]["skipped"],
-        summary["customers"],
-    )
-    with fewer_collections():  # the report's charts allocate thousands of small objects
-        reporting = time.monotonic()
-        summary["report"] = str(
-            publish_quality_report(
-                warehouse_url,
-                run_id,
-                resolve_report_dir(report_dir),
-                config.match_settings(),
-                staged.result() if staged is not None else None,
+                wanted = deliveries_to_read(warehouse_url, landing, files, reprocess)
+                discovered = time.monotonic() - discovering  # new deliveries hashed here
+                outcomes = stage_all(
+                    warehouse_url, run_id, landing, files, wanted, reprocess, parallel_reads
+                )
+                outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
+                changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
+                # The report's staging figures scan every record: read them while matching
+                # (the database works on its own thread; the match keeps the interpreter).
+                staged = background.submit(staged_figures_of, warehouse_url)
+                if changed or full_rematch:
+                    published, pairs_per_rule = match_and_build_golden(
+                        warehouse_url, run_id, config, full_rematch, parallel_reads
+                    )
+                else:  # nothing new: the partition and the golden records stand as they are
+                    published, pairs_per_rule = unchanged_partition(warehouse_url), {}
+                with session_factory(engine)() as session:
+                    totals = warehouse_totals(session)
+                summary = summarize(outcomes, unrecognized, published, pairs_per_rule, totals)
+                summary["timings"]["discover"] = round(discovered, 3)
+                summary["run_id"] = run_id
+                summary["seconds"] = round(time.monotonic() - started, 2)
+            except Exception as exc:
+                close_run(warehouse_url, run_id, "failed", {}, f"{type(exc).__name__}: {exc}")
+                raise
+            close_run(warehouse_url, run_id, "succeeded", summary, None)
+        logger.info(
+            "run %s: %s rows read, %s loaded, %s quarantined, %s duplicates, %s skipped; "
+            "%s customers",
+            run_id,
+            summary["rows"]["read"],
+            summary["rows"]["loaded"],
+            summary["rows"]["quarantined"],
+            summary["rows"]["duplicate"],
+            summary["rows"]["skipped"],
+            summary["customers"],
+        )
+        with fewer_collections():  # the report's charts allocate thousands of small objects
+            reporting = time.monotonic()
+            summary["report"] = str(
+                publish_quality_report(
+                    warehouse_url,
+                    run_id,
+                    resolve_report_dir(report_dir),
+                    config.match_settings(),
+                    staged.result() if staged is not None else None,
+                )
             )
-        )
-        summary["timings"]["report"] = round(time.monotonic() - reporting, 3)
-        create_table_artifact(
-            key="consolidate-rows",
-            table=[{"source": kind, **counts} for kind, counts in summary["per_source"].items()],
-            description=(
-                f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate "
-                "+ skipped + suppressed"
-            ),
-        )
-        create_table_artifact(
-            key="consolidate-customers",
-            table=[
-                {
-                    "customers": summary["customers"],
-                    "created": summary["customers_created"],
-                    "merged": summary["customers_merged"],
-                    "split": summary["customers_split"],
-                    "links_changed": summary["links_changed"],
-                    "review_items": summary["reviews_pending"],
-                }
-            ],
-            description=f"Customers after run {run_id} and the identity changes it made",
-        )
+            summary["timings"]["report"] = round(time.monotonic() - reporting, 3)
+            create_table_artifact(
+                key="consolidate-rows",
+                table=[
+                    {"source": kind, **counts} for kind, counts in summary["per_source"].items()
+                ],
+                description=(
+                    f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate "
+                    "+ skipped + suppressed"
+                ),
+            )
+            create_table_artifact(
+                key="consolidate-customers",
+                table=[
+                    {
+                        "customers": summary["customers"],
+                        "created": summary["customers_created"],
+                        "merged": summary["customers_merged"],
+                        "split": summary["customers_split"],
+                        "links_changed": summary["links_changed"],
+                        "review_items": summary["reviews_pending"],
+                    }
+                ],
+                description=f"Customers after run {run_id} and the identity changes it made",
+            )
     return summary
