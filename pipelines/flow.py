@@ -318,8 +318,9 @@ def consolidate(
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging-figures")
     staged: Future[QualityFigures] | None = None
     # Checkpoints on their own thread until the report is written: the last one overlaps it.
-    with checkpoints_aside(engine):
-        with writer_lock(engine, wait_seconds=wait_seconds), fewer_collections(), background:
+    # The batch collector thresholds hold for the report too (its charts allocate much).
+    with checkpoints_aside(engine), fewer_collections():
+        with writer_lock(engine, wait_seconds=wait_seconds), background:
             run_id = begin_run(warehouse_url, landing)
             try:
                 discovering = time.monotonic()
@@ -363,40 +364,37 @@ def consolidate(
             summary["rows"]["skipped"],
             summary["customers"],
         )
-        with fewer_collections():  # the report's charts allocate thousands of small objects
-            reporting = time.monotonic()
-            summary["report"] = str(
-                publish_quality_report(
-                    warehouse_url,
-                    run_id,
-                    resolve_report_dir(report_dir),
-                    config.match_settings(),
-                    staged.result() if staged is not None else None,
-                )
+        reporting = time.monotonic()
+        summary["report"] = str(
+            publish_quality_report(
+                warehouse_url,
+                run_id,
+                resolve_report_dir(report_dir),
+                config.match_settings(),
+                staged.result() if staged is not None else None,
             )
-            summary["timings"]["report"] = round(time.monotonic() - reporting, 3)
-            create_table_artifact(
-                key="consolidate-rows",
-                table=[
-                    {"source": kind, **counts} for kind, counts in summary["per_source"].items()
-                ],
-                description=(
-                    f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate "
-                    "+ skipped + suppressed"
-                ),
-            )
-            create_table_artifact(
-                key="consolidate-customers",
-                table=[
-                    {
-                        "customers": summary["customers"],
-                        "created": summary["customers_created"],
-                        "merged": summary["customers_merged"],
-                        "split": summary["customers_split"],
-                        "links_changed": summary["links_changed"],
-                        "review_items": summary["reviews_pending"],
-                    }
-                ],
-                description=f"Customers after run {run_id} and the identity changes it made",
-            )
+        )
+        summary["timings"]["report"] = round(time.monotonic() - reporting, 3)
+        create_table_artifact(
+            key="consolidate-rows",
+            table=[{"source": kind, **counts} for kind, counts in summary["per_source"].items()],
+            description=(
+                f"Rows per source of run {run_id}: read = loaded + quarantined + duplicate "
+                "+ skipped + suppressed"
+            ),
+        )
+        create_table_artifact(
+            key="consolidate-customers",
+            table=[
+                {
+                    "customers": summary["customers"],
+                    "created": summary["customers_created"],
+                    "merged": summary["customers_merged"],
+                    "split": summary["customers_split"],
+                    "links_changed": summary["links_changed"],
+                    "review_items": summary["reviews_pending"],
+                }
+            ],
+            description=f"Customers after run {run_id} and the identity changes it made",
+        )
     return summary

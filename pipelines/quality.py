@@ -12,7 +12,7 @@ from warehouse.engine import engine_for, session_factory
 from warehouse.quality import QualityFigures, quality_figures, staging_figures
 
 
-def figures_of(warehouse_url: str, staged: QualityFigures | None = None) -> QualityFigures:
+def figures_of(warehouse_url: str, staged: QualityFigures) -> QualityFigures:
     with session_factory(engine_for(warehouse_url))() as session:
         return quality_figures(session, staged)
 

@@ -59,16 +59,6 @@ def checkpoints_aside(engine: Engine, *, every_seconds: float = 1.0) -> Iterator
         worker.join()
 
 
-def checkpoint(database: str) -> tuple[int, int, int]:
-    """One PASSIVE checkpoint on a connection of its own: (busy, log pages, pages copied)."""
-    connection = sqlite3.connect(database, timeout=0)
-    try:
-        busy, pages, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        return int(busy), int(pages), int(copied)
-    finally:
-        connection.close()
-
-
 def _checkpoint_until(database: str, stop: threading.Event, every_seconds: float) -> None:
     """Checkpoint every `every_seconds` until `stop`, then once more."""
     connection = sqlite3.connect(database, timeout=0, check_same_thread=False)

@@ -4,16 +4,13 @@ checkpoint as SQLite does by default."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-from warehouse.checkpoints import (
-    SQLITE_DEFAULT_AUTOCHECKPOINT,
-    checkpoint,
-    checkpoints_aside,
-)
+from warehouse.checkpoints import SQLITE_DEFAULT_AUTOCHECKPOINT, checkpoints_aside
 from warehouse.engine import connect
 
 
@@ -38,7 +35,8 @@ def test_commits_leave_checkpoints_to_the_thread(tmp_path: Path) -> None:
     engine = connect(f"sqlite:///{database}")
     assert _autocheckpoint(engine) == SQLITE_DEFAULT_AUTOCHECKPOINT
     _write_pages(engine, 1)
-    checkpoint(str(database))
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     empty = database.stat().st_size
     with checkpoints_aside(engine, every_seconds=0.05):
         assert _autocheckpoint(engine) == 0  # the commit leaves the log as it is
