@@ -7,7 +7,7 @@ be mailed around; it shows counts and shares only, no personal data.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -239,12 +239,19 @@ def staging_charts(figures: QualityFigures) -> list[Chart]:
     ]
 
 
+MATCHING_CHARTS = ("chart-scores", "chart-clusters", "chart-overlap", "chart-events")
+
+
 def matching_charts(
-    figures: QualityFigures, review_threshold: float, link_threshold: float
+    figures: QualityFigures,
+    review_threshold: float,
+    link_threshold: float,
+    only: Collection[str] = MATCHING_CHARTS,
 ) -> list[Chart]:
-    """The charts of the published partition: scores, clusters, overlap, identity events."""
-    return [
-        Chart(
+    """The charts of the published partition: scores, clusters, overlap, identity events
+    (`only` those with these ids, in this order: two processes can draw one half each)."""
+    charts = {
+        "chart-scores": lambda: Chart(
             "chart-scores",
             "Match scores and thresholds",
             f"Automatic links (link threshold {link_threshold:g}) and pending review items "
@@ -252,25 +259,26 @@ def matching_charts(
             "not kept.",
             score_chart(figures, review_threshold, link_threshold),
         ),
-        Chart(
+        "chart-clusters": lambda: Chart(
             "chart-clusters",
             "Cluster sizes",
             "How many source records each customer has.",
             cluster_chart(figures),
         ),
-        Chart(
+        "chart-overlap": lambda: Chart(
             "chart-overlap",
             "Cross-source overlap",
             "Customers found in both sources (diagonal: customers per source).",
             overlap_chart(figures),
         ),
-        Chart(
+        "chart-events": lambda: Chart(
             "chart-events",
             "Identity events per run",
             "Customer IDs created, merged, split or erased.",
             events_chart(figures),
         ),
-    ]
+    }
+    return [charts[name]() for name in MATCHING_CHARTS if name in only]
 
 
 def render_report(
@@ -279,13 +287,15 @@ def render_report(
     review_threshold: float,
     link_threshold: float,
     generated: datetime,
-    drawn: Sequence[Chart] | None = None,
+    charts: Sequence[Chart] | None = None,
 ) -> str:
-    """The report's HTML; `drawn`: the `staging_charts` of these figures, if drawn already."""
-    charts = [
-        *(staging_charts(figures) if drawn is None else drawn),
-        *matching_charts(figures, review_threshold, link_threshold),
-    ]
+    """The report's HTML; `charts`: all of them (staging's, then matching's), if drawn
+    already."""
+    if charts is None:
+        charts = [
+            *staging_charts(figures),
+            *matching_charts(figures, review_threshold, link_threshold),
+        ]
     template = Environment(autoescape=True).from_string(_TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         generated=generated.strftime("%Y-%m-%d %H:%M"),
@@ -305,7 +315,7 @@ def write_report(
     review_threshold: float,
     link_threshold: float,
     generated: datetime,
-    drawn: Sequence[Chart] | None = None,
+    charts: Sequence[Chart] | None = None,
 ) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     html = render_report(
@@ -313,7 +323,7 @@ def write_report(
         review_threshold=review_threshold,
         link_threshold=link_threshold,
         generated=generated,
-        drawn=drawn,
+        charts=charts,
     )
     out.write_text(html, encoding="utf-8")
     return out

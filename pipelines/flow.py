@@ -18,10 +18,17 @@ from connectors.base import LandingFile
 from connectors.generic_config import SQL_FILE_KIND, GenericSource
 from connectors.landing import discover
 from matching.settings import MatchSettings
+from pipelines.chart_worker import shared_worker
 from pipelines.collector import fewer_collections
 from pipelines.config import ProjectConfig, load_config
 from pipelines.match import match_and_publish
-from pipelines.quality import quality_markdown, staged_figures_of, write_quality_report
+from pipelines.quality import (
+    StagedReport,
+    begin_staged_report,
+    quality_markdown,
+    staged_report,
+    write_quality_report,
+)
 from pipelines.runners import dask_chunk_mapper
 from pipelines.selection import DeliverySelection
 from pipelines.settings import resolve_landing, resolve_report_dir, resolve_warehouse
@@ -40,7 +47,6 @@ from warehouse.checkpoints import checkpoints_aside
 from warehouse.engine import engine_for, session_factory
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishSummary
-from warehouse.quality import QualityFigures
 from warehouse.queries import pending_review_count, warehouse_totals
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import FileCounts
@@ -254,10 +260,10 @@ def publish_quality_report(
     run_id: int,
     report_dir: Path,
     settings: MatchSettings,
-    staged: QualityFigures | None = None,
+    staged: StagedReport | None = None,
 ) -> Path:
     """The run's data-quality report as an HTML file and a markdown artifact (`staged`:
-    the staging figures, read while the run matched)."""
+    the staging figures and their charts, read and drawn while the run matched)."""
     out = report_dir / f"quality-run-{run_id:06d}.html"
     figures = write_quality_report(warehouse_url, out, settings, staged)
     create_markdown_artifact(
@@ -315,8 +321,9 @@ def consolidate(
     if not landing.is_dir():
         raise KundenstammError(f"landing folder {landing} does not exist or is not a folder")
     engine = engine_for(warehouse_url)
+    shared_worker(warehouse_url)  # started now, it has imported matplotlib when it is needed
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging-figures")
-    staged: Future[QualityFigures] | None = None
+    staged: Future[StagedReport] | None = None
     # Checkpoints on their own thread until the report is written: the last one overlaps it.
     # The batch collector thresholds hold for the report too (its charts allocate much).
     with checkpoints_aside(engine), fewer_collections():
@@ -334,9 +341,9 @@ def consolidate(
                 )
                 outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
                 changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
-                # The report's staging figures scan every record: read them while matching
-                # (the database works on its own thread; the match keeps the interpreter).
-                staged = background.submit(staged_figures_of, warehouse_url)
+                # The report's staging figures scan every record: read them (and draw
+                # their charts) while matching, in the chart worker or on a thread.
+                staged = begin_staged_report(warehouse_url, background)
                 if changed or full_rematch:
                     published, pairs_per_rule = match_and_build_golden(
                         warehouse_url, run_id, config, full_rematch, parallel_reads
@@ -371,7 +378,7 @@ def consolidate(
                 run_id,
                 resolve_report_dir(report_dir),
                 config.match_settings(),
-                staged.result() if staged is not None else None,
+                staged_report(staged, warehouse_url) if staged is not None else None,
             )
         )
         summary["timings"]["report"] = round(time.monotonic() - reporting, 3)

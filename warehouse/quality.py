@@ -62,7 +62,8 @@ def quality_figures(session: Session, staged: QualityFigures | None = None) -> Q
     """All figures of the warehouse as it is now; `staged` (`staging_figures`, read after the
     run's staging) supplies those that only staging changes."""
     figures = staging_figures(session) if staged is None else replace(staged)
-    _matching_figures(session, figures)
+    score_figures(session, figures)
+    partition_figures(session, figures)
     return figures
 
 
@@ -77,8 +78,8 @@ def staging_figures(session: Session) -> QualityFigures:
     return figures
 
 
-def _matching_figures(session: Session, figures: QualityFigures) -> None:
-    """The figures of the published partition: scores, clusters, overlap, identity events."""
+def score_figures(session: Session, figures: QualityFigures) -> None:
+    """The scores of the automatic links and of the pending review items."""
     figures.link_scores = _score_counts(
         session,
         CustomerLink.score,
@@ -88,6 +89,11 @@ def _matching_figures(session: Session, figures: QualityFigures) -> None:
     figures.review_scores = _score_counts(
         session, MatchReview.score, MatchReview.status == "pending"
     )
+
+
+def partition_figures(session: Session, figures: QualityFigures) -> None:
+    """The figures of the published partition but its scores: clusters, overlap, identity
+    events, customers and runs."""
     sizes = session.execute(
         select(Customer.record_count, func.count())
         .where(Customer.status == "active")
