@@ -65,22 +65,6 @@ def value_frequencies(values: pd.Series, identities: Labels) -> npt.NDArray[np.f
     return out
 
 
-def frame_frequencies(features: pd.DataFrame, settings: MatchSettings) -> dict[str, Any]:
-    """What `adjust_weights` counts over the whole frame before it looks at any pair: the
-    identity labels (`identities`), each frequency-adjusted level's value frequencies (by
-    feature column) and the alike first-name share (`alike_first_names`). Its `memo`
-    starts from these; another process can count them beside the match."""
-    identities = identity_labels(features)
-    counted: dict[str, Any] = {"identities": identities}
-    for comparison in settings.comparisons:
-        for level in comparison.term_frequency:
-            feature = TF_COLUMNS[comparison.method][level]
-            if feature not in counted:
-                counted[feature] = value_frequencies(features[feature], identities)
-    counted["alike_first_names"] = np.array(alike_first_name_share(features, identities))
-    return counted
-
-
 def adjust_weights(
     weights: npt.NDArray[np.float32],
     codes: npt.NDArray[np.int8],
@@ -102,12 +86,14 @@ def adjust_weights(
     floor = settings.scoring.tf_min_u
     cache: dict[str, npt.NDArray[Any]] = {} if memo is None else memo
     if "identities" not in cache:
-        cache.update(frame_frequencies(features, settings))
+        cache["identities"] = identity_labels(features)
     identities = cache["identities"]
     for column, comparison in enumerate(settings.comparisons):
         params = parameters.comparisons[column]
         for level in comparison.term_frequency:
             feature = TF_COLUMNS[comparison.method][level]
+            if feature not in cache:
+                cache[feature] = value_frequencies(features[feature], identities)
             code = comparison.code(level)
             where = np.flatnonzero(codes[:, column] == code)
             if where.size == 0:
@@ -117,6 +103,8 @@ def adjust_weights(
             u = np.maximum(frequency[known], floor)
             adjusted[where[known], column] = np.log2(params.m[code] / u).astype(np.float32)
     _namesakes(adjusted, codes, pairs, features, settings, parameters, cache, identities)
+    if "alike_first_names" not in cache:
+        cache["alike_first_names"] = np.array(alike_first_name_share(features, identities))
     alike = float(cache["alike_first_names"])
     _same_name_household(adjusted, codes, settings, parameters, alike)
     return adjusted

@@ -13,7 +13,7 @@ Review-band pairs with a record outside the region are reported, never clustered
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -68,15 +68,13 @@ def relink(
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Sequence[tuple[int, int]] = (),
     features: pd.DataFrame | None = None,
-    counted: Mapping[str, Any] | None = None,
 ) -> RelinkResult:
     """Re-match around the `changed` record ids of `records` (all identity records), or of
     their `features` (`build_features`) when given instead.
 
     `current` maps record id -> current cluster (customer) label for records already
     clustered; `stale` are labels whose customers lost a record (erased, no identity left)
-    and are re-clustered too. Term frequencies still come from all records: `counted`
-    holds them if counted already (`frequency.frame_frequencies` of these features).
+    and are re-clustered too. Term frequencies still come from all records.
     """
     timings: dict[str, float] = {}
     lap = _stopwatch(timings)
@@ -98,7 +96,7 @@ def relink(
     compare = partial(
         compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
     )
-    memo: dict[str, npt.NDArray[Any]] = dict(counted or {})
+    memo: dict[str, npt.NDArray[Any]] = {}
     prepared: BlockingMemo = {}
     done = np.zeros(n, dtype=bool)
     found: list[ScoredPairs] = []

@@ -18,14 +18,10 @@ from connectors.base import LandingFile
 from connectors.generic_config import SQL_FILE_KIND, GenericSource
 from connectors.landing import discover
 from matching.settings import MatchSettings
+from pipelines.chart_worker import shared_worker
 from pipelines.collector import fewer_collections
 from pipelines.config import ProjectConfig, load_config
-from pipelines.match import (
-    CountedFrequencies,
-    begin_counting,
-    begin_reading_ahead,
-    match_and_publish,
-)
+from pipelines.match import match_and_publish
 from pipelines.quality import (
     StagedReport,
     begin_staged_report,
@@ -46,7 +42,6 @@ from pipelines.stage import (
     reject_delivery,
     stage_delivery,
 )
-from pipelines.worker import shared_worker
 from schemas.errors import KundenstammError
 from warehouse.checkpoints import checkpoints_aside
 from warehouse.engine import engine_for, session_factory
@@ -177,17 +172,12 @@ def pull_sql_sources(
 
 @task(cache_policy=NO_CACHE)
 def match_and_build_golden(
-    warehouse_url: str,
-    run_id: int,
-    config: ProjectConfig,
-    full_rematch: bool,
-    parallel: bool,
-    counting: Future[CountedFrequencies | None] | None = None,
+    warehouse_url: str, run_id: int, config: ProjectConfig, full_rematch: bool, parallel: bool
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Match and publish in one transaction: readers see the old partition or the new one.
 
     With `parallel` the candidate pairs are compared in partitions on the Dask cluster of
-    the flow's task runner. `counting`: the term frequencies being counted apart.
+    the flow's task runner.
     """
     with session_factory(engine_for(warehouse_url)).begin() as session:
         published, per_rule = match_and_publish(
@@ -197,7 +187,6 @@ def match_and_build_golden(
             config.survivorship,
             rebuild_golden=full_rematch,
             map_chunks=dask_chunk_mapper() if parallel else None,
-            counting=counting,
         )
         committing = time.perf_counter()
     timings = dict(published.timings)
@@ -340,7 +329,6 @@ def consolidate(
     with checkpoints_aside(engine), fewer_collections():
         with writer_lock(engine, wait_seconds=wait_seconds), background:
             run_id = begin_run(warehouse_url, landing)
-            begin_reading_ahead(warehouse_url, config.match_settings())  # while it stages
             try:
                 discovering = time.monotonic()
                 files, unrecognized = discover_deliveries(
@@ -353,19 +341,12 @@ def consolidate(
                 )
                 outcomes += pull_sql_sources(warehouse_url, run_id, config, selection)
                 changed = sum(o.counts.inserted + o.counts.updated for o in outcomes)
-                # An incremental match's term frequencies are counted in the worker while
-                # the run refreshes its features, blocks and compares.
-                counting = begin_counting(
-                    warehouse_url,
-                    config.match_settings(),
-                    incremental=bool(changed) and not full_rematch,
-                )
                 # The report's staging figures scan every record: read them (and draw
                 # their charts) while matching, in the chart worker or on a thread.
                 staged = begin_staged_report(warehouse_url, background)
                 if changed or full_rematch:
                     published, pairs_per_rule = match_and_build_golden(
-                        warehouse_url, run_id, config, full_rematch, parallel_reads, counting
+                        warehouse_url, run_id, config, full_rematch, parallel_reads
                     )
                 else:  # nothing new: the partition and the golden records stand as they are
                     published, pairs_per_rule = unchanged_partition(warehouse_url), {}

@@ -8,36 +8,23 @@ match is recorded in `match_run` with its parameters.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
 from collections.abc import Collection
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from matching.features import build_features, feature_fingerprint, refreshed_features
-from matching.frequency import frame_frequencies
 from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
 from matching.person_values import held_by_both
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
-from pipelines.worker import shared_worker
 from warehouse.decisions import Constraints, load_constraints
-from warehouse.engine import make_engine, session_factory
-from warehouse.feature_store import (
-    MAX_PARTS,
-    StoredFeatures,
-    store_features,
-    stored_features,
-    stored_part_ids,
-)
+from warehouse.feature_store import MAX_PARTS, store_features, stored_features
 from warehouse.golden import SurvivorshipPolicy
 from warehouse.identity import previous_links
 from warehouse.match_runs import (
@@ -53,8 +40,6 @@ from warehouse.publish import (
     identity_index,
     publish_partition,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,14 +102,12 @@ def match_and_publish(
     rebuild_golden: bool = False,
     map_chunks: ChunkMapper | None = None,
     allow_incremental: bool = True,
-    counting: Future[CountedFrequencies | None] | None = None,
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Match the warehouse's records and write customers, links, reviews and the match run.
 
     People's standing decisions (merge, unmerge, review verdicts) constrain the clustering.
     `map_chunks` compares the candidate pairs in partitions on a cluster (Dask).
     `rebuild_golden` (new survivorship or match rules) always matches in full.
-    `counting`: the term frequencies being counted apart (`count_frequencies_apart`).
     """
     settings = settings or default_settings()
     started = time.perf_counter()
@@ -146,9 +129,8 @@ def match_and_publish(
     if plan.mode == "incremental":
         assert plan.parameters is not None
         summary, per_rule, region = _incremental(
-            session, run_id, index, linked, plan, settings, policy, constraints, prepared,
-            counting,
-        )  # fmt: skip
+            session, run_id, index, linked, plan, settings, policy, constraints, prepared
+        )
         parameters, fitted = plan.parameters, plan.fitted_records
     else:
         reading = time.perf_counter()
@@ -235,122 +217,19 @@ def _refreshed_features(
         records = identity_frame(session)
         prepared["prepare"] += time.perf_counter() - started
         return _all_features(session, run_id, records, settings, prepared, fingerprint)
-    fresh = identity_frame(session, _written_since(index, stored).tolist())
+    present = index.index
+    written = index["last_run_id"].to_numpy() > stored.run_id
+    unknown = ~present.isin(stored.frame["record_id"])
+    changed = present[written | unknown]
+    fresh = identity_frame(session, changed.tolist())
     reading = time.perf_counter()
     prepared["prepare"] += reading - started
-    features, rewritten = refreshed_features(
-        stored.frame, fresh, index.index, settings.nickname_files
-    )
+    features, rewritten = refreshed_features(stored.frame, fresh, present, settings.nickname_files)
     compact = stored.parts >= MAX_PARTS
     part = features if compact else features[rewritten]
     store_features(session, run_id, fingerprint, part, replace=compact)
     prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - reading
     return features
-
-
-def _written_since(index: pd.DataFrame, stored: StoredFeatures) -> pd.Index:
-    """The records of `index` (`identity_index`) written since the `stored` features were,
-    or not among them: those whose features are computed again."""
-    written = index["last_run_id"].to_numpy() > stored.run_id
-    unknown = ~index.index.isin(stored.frame["record_id"])
-    return index.index[written | unknown]
-
-
-@dataclass(frozen=True)
-class CountedFrequencies:
-    """`frame_frequencies` counted apart (`count_frequencies_apart`) and the record ids of
-    the features they were counted on, in order: the match uses them only if its own
-    features hold the same records."""
-
-    record_ids: npt.NDArray[np.int64]
-    counted: dict[str, Any]
-
-
-def count_frequencies_apart(
-    warehouse_url: str, settings: MatchSettings
-) -> CountedFrequencies | None:
-    """The worker's (`pipelines.worker`), while the run blocks and compares: the features
-    an incremental match builds (the stored ones, refreshed with the records written
-    since), read through an engine of its own, and their whole-frame term frequencies.
-    None without stored features (the match will be a full one)."""
-    engine = make_engine(warehouse_url)
-    ahead = _READ_AHEAD.pop(warehouse_url, None)
-    try:
-        with session_factory(engine)() as session:
-            index = identity_index(session)
-            stored = ahead
-            if stored is None or stored.part_ids != stored_part_ids(session):
-                stored = stored_features(session, feature_fingerprint(settings.nickname_files))
-            if stored is None or index.empty:
-                return None
-            fresh = identity_frame(session, _written_since(index, stored).tolist())
-    finally:
-        engine.dispose()
-    features, _ = refreshed_features(stored.frame, fresh, index.index, settings.nickname_files)
-    ids = features["record_id"].to_numpy(dtype=np.int64)
-    return CountedFrequencies(ids, frame_frequencies(features, settings))
-
-
-# The worker's: stored features read while the run stages, by warehouse URL.
-_READ_AHEAD: dict[str, StoredFeatures] = {}
-
-
-def read_features_ahead(warehouse_url: str, settings: MatchSettings) -> None:
-    """The worker's, while the run stages (it writes no feature part): the stored
-    features, kept for `count_frequencies_apart`, which checks they are still current."""
-    _READ_AHEAD.clear()
-    engine = make_engine(warehouse_url)
-    try:
-        with session_factory(engine)() as session:
-            stored = stored_features(session, feature_fingerprint(settings.nickname_files))
-    finally:
-        engine.dispose()
-    if stored is not None:
-        _READ_AHEAD[warehouse_url] = stored
-
-
-def begin_reading_ahead(warehouse_url: str, settings: MatchSettings) -> None:
-    """`read_features_ahead` in the worker process, if there is one."""
-    worker = shared_worker(warehouse_url)
-    if worker is not None:
-        worker.submit("read_features_ahead", warehouse_url, settings)
-
-
-def drop_features_ahead() -> None:
-    """The worker's, when the run does not count apart: it keeps nothing between runs."""
-    _READ_AHEAD.clear()
-
-
-def begin_counting(
-    warehouse_url: str, settings: MatchSettings, *, incremental: bool
-) -> Future[CountedFrequencies | None] | None:
-    """`count_frequencies_apart` in the worker process (None without one), if the match
-    may be `incremental`; else the features read ahead are dropped."""
-    worker = shared_worker(warehouse_url)
-    if worker is None:
-        return None
-    if not incremental:
-        worker.submit("drop_features_ahead")
-        return None
-    return worker.submit("frequencies", warehouse_url, settings)
-
-
-def _counted_for(
-    counting: Future[CountedFrequencies | None] | None, features: pd.DataFrame
-) -> dict[str, Any] | None:
-    """The frequencies counted apart, if they were counted on these very records; any
-    failure of the worker only means the match counts them itself."""
-    if counting is None:
-        return None
-    try:
-        apart = counting.result()
-    except Exception as exc:  # noqa: BLE001 - a lost head start, not a failed match
-        log.warning("term frequencies not counted apart (%s): counted here", exc)
-        return None
-    ids = features["record_id"].to_numpy(dtype=np.int64)
-    if apart is None or not np.array_equal(apart.record_ids, ids):
-        return None
-    return apart.counted
 
 
 def _incremental(
@@ -363,7 +242,6 @@ def _incremental(
     policy: SurvivorshipPolicy | None,
     constraints: Constraints,
     prepared: dict[str, float],
-    counting: Future[CountedFrequencies | None] | None = None,
 ) -> tuple[PublishSummary, dict[str, int], int]:
     """Re-cluster the region around the changed records; everyone else keeps their customer
     (`linked`: record id -> customer id as stored). Only the region's records are read
@@ -378,9 +256,6 @@ def _incremental(
     stale = np.unique(labels[~present]).tolist()  # customers that lost a record
     prepared["prepare"] += time.perf_counter() - started
     features = _refreshed_features(session, run_id, index, settings, prepared)
-    waiting = time.perf_counter()
-    counted = _counted_for(counting, features)
-    prepared["features"] += time.perf_counter() - waiting
     result = relink(
         None,
         plan.changed,
@@ -391,7 +266,6 @@ def _incremental(
         must_link=constraints.must_link,
         cannot_link=constraints.cannot_link,
         features=features,
-        counted=counted,
     )
     clusters = _as_dict(current)
     offset = len(customer_ids)

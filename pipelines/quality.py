@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from matching.settings import MatchSettings, default_settings
+from pipelines.chart_worker import result_or, shared_worker
 from pipelines.dq_report import (
     MATCHING_CHARTS,
     Chart,
@@ -15,7 +18,6 @@ from pipelines.dq_report import (
     staging_charts,
     write_report,
 )
-from pipelines.worker import result_or, shared_worker
 from warehouse.engine import engine_for, make_engine, session_factory
 from warehouse.quality import (
     QualityFigures,
@@ -42,7 +44,7 @@ def staged_figures_of(warehouse_url: str) -> QualityFigures:
 
 def begin_staged_report(warehouse_url: str, background: Executor) -> Future[StagedReport]:
     """The staging figures, read while the run matches: with their charts by the chart
-    worker (`pipelines.worker`), else read on a thread of `background` (the
+    worker (`pipelines.chart_worker`), else read on a thread of `background` (the
     database works off the interpreter lock) and drawn with the report."""
     worker = shared_worker(warehouse_url)
     if worker is not None:
@@ -67,7 +69,7 @@ def write_quality_report(
     a configured link threshold is the one links were made with); `staged`: the staging
     figures, read while the run matched (`begin_staged_report`).
 
-    The worker counts the scores and draws their chart while this process counts
+    The chart worker counts the scores and draws their chart while this process counts
     and draws the rest of the partition: each about half the work."""
     settings = settings or default_settings()
     thresholds = (settings.review_threshold, settings.link_threshold)
@@ -78,7 +80,7 @@ def write_quality_report(
     with session_factory(engine_for(warehouse_url))() as session:
         partition_figures(session, figures)
     drawn = matching_charts(figures, *thresholds, only=_PARTITION_CHARTS)
-    scores: Scores = result_or(scoring, lambda: scores_of(warehouse_url, *thresholds, here=True))
+    scores: Scores = result_or(scoring, lambda: _scores(warehouse_url, *thresholds, here=True))
     figures.link_scores, figures.review_scores = scores.links, scores.reviews
     staging = report.charts if report.charts is not None else staging_charts(report.figures)
     write_report(
@@ -104,10 +106,10 @@ class Scores:
 _PARTITION_CHARTS = tuple(name for name in MATCHING_CHARTS if name != "chart-scores")
 
 
-def scores_of(
+def _scores(
     warehouse_url: str, review_threshold: float, link_threshold: float, *, here: bool = False
 ) -> Scores:
-    """The worker's (or, `here`, the run's own if the worker is gone): the scores
+    """The chart worker's (or, `here`, the run's own if the worker is gone): the scores
     counted in a session of their own and their chart."""
     figures = QualityFigures()
     engine = engine_for(warehouse_url) if here else make_engine(warehouse_url)
@@ -125,8 +127,8 @@ def _staged_here(warehouse_url: str) -> StagedReport:
     return StagedReport(staged_figures_of(warehouse_url))
 
 
-def drawn_staged_report(warehouse_url: str) -> StagedReport:
-    """The worker's: the staging figures through an engine of its own (the run's
+def _staged_report(warehouse_url: str) -> StagedReport:
+    """The chart worker's: the staging figures through an engine of its own (the run's
     process has migrated the warehouse) and their charts."""
     engine = make_engine(warehouse_url)
     try:
@@ -135,6 +137,13 @@ def drawn_staged_report(warehouse_url: str) -> StagedReport:
     finally:
         engine.dispose()
     return StagedReport(figures, tuple(staging_charts(figures)))
+
+
+# What the chart worker can be asked to do.
+WORKER_TASKS: dict[str, Callable[..., Any]] = {
+    "staged_report": _staged_report,
+    "scores": _scores,
+}
 
 
 def quality_markdown(figures: QualityFigures) -> str:

@@ -40,7 +40,6 @@ class StoredFeatures:
     frame: pd.DataFrame
     run_id: int
     parts: int
-    part_ids: tuple[int, ...] = ()
 
 
 def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None:
@@ -48,26 +47,17 @@ def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None
     fingerprint (they must all be recomputed)."""
     rows = session.execute(
         select(
-            MatchFeaturePart.id,
-            MatchFeaturePart.run_id,
-            MatchFeaturePart.fingerprint,
-            MatchFeaturePart.payload,
+            MatchFeaturePart.run_id, MatchFeaturePart.fingerprint, MatchFeaturePart.payload
         ).order_by(MatchFeaturePart.id)
     ).all()
-    if not rows or any(stamp != fingerprint for _, _, stamp, _ in rows):
+    if not rows or any(stamp != fingerprint for _, stamp, _ in rows):
         return None
-    frames = [_decode(payload) for *_, payload in rows]
+    frames = [_decode(payload) for _, _, payload in rows]
     merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if len(frames) > 1:
         merged = merged.drop_duplicates("record_id", keep="last")
         merged = merged.sort_values("record_id", kind="stable", ignore_index=True)
-    ids = tuple(part for part, *_ in rows)
-    return StoredFeatures(merged, max(run for _, run, _, _ in rows), len(rows), ids)
-
-
-def stored_part_ids(session: Session) -> tuple[int, ...]:
-    """The ids of the stored parts: features read earlier are current if these are theirs."""
-    return tuple(session.scalars(select(MatchFeaturePart.id).order_by(MatchFeaturePart.id)))
+    return StoredFeatures(merged, max(run for run, _, _ in rows), len(rows))
 
 
 def store_features(

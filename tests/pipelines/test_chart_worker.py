@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import quality
-from pipelines.worker import Worker, WorkerGone, result_or, shared_worker
+from pipelines.chart_worker import ChartWorker, WorkerGone, result_or, shared_worker
 from pipelines.demo.generator import generate_landing
 from pipelines.flow import consolidate
 from pipelines.quality import StagedReport, staged_figures_of, write_quality_report
@@ -24,7 +24,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_the_worker_reads_and_draws_what_this_process_would(warehouse: str) -> None:
-    worker = Worker.start()
+    worker = ChartWorker.start()
     try:
         staged = worker.submit("staged_report", warehouse).result(timeout=60)
         scores = worker.submit("scores", warehouse, 0.5, 0.9).result(timeout=60)
@@ -40,7 +40,7 @@ def test_the_worker_reads_and_draws_what_this_process_would(warehouse: str) -> N
     assert staged.charts is not None and [c.id for c in staged.charts] == [
         "chart-rows", "chart-completeness", "chart-quarantine",
     ]  # fmt: skip
-    here = quality.scores_of(warehouse, 0.5, 0.9, here=True)
+    here = quality._scores(warehouse, 0.5, 0.9, here=True)
     assert scores.links.total > 0 and scores.reviews.total >= 0
     assert repr(scores) == repr(here) == repr(again)
 

@@ -2,7 +2,7 @@
 
 matplotlib holds the interpreter lock while it draws (a day's report spent about a
 second on seven charts), so a thread cannot draw beside the match: a second interpreter
-can, on the machine's other core. It is started as `python -m pipelines.worker`
+can, on the machine's other core. It is started as `python -m pipelines.chart_worker`
 rather than through multiprocessing, whose spawning re-imports the caller's `__main__`
 (a user's script, run again). Requests and answers are pickles over its stdin and stdout,
 answered in order; one worker per process serves every run and exits when its stdin
@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 
 
 class WorkerGone(RuntimeError):
-    """The worker could not take or answer a request: compute it in this process."""
+    """The chart worker could not take or answer a request: draw in this process."""
 
 
-class Worker:
+class ChartWorker:
     """The parent's handle: `submit` sends a request, its future gets the answer."""
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
@@ -45,13 +45,13 @@ class Worker:
         self._lock = threading.Lock()
         self._alive = True
         threading.Thread(
-            target=self._answers, args=(process.stdout,), name="worker-answers", daemon=True
+            target=self._answers, args=(process.stdout,), name="chart-worker", daemon=True
         ).start()
 
     @classmethod
-    def start(cls) -> Worker:
+    def start(cls) -> ChartWorker:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.worker"],
+            [sys.executable, "-m", "pipelines.chart_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": _import_path()},
@@ -68,14 +68,14 @@ class Worker:
         future: Future[Any] = Future()
         with self._lock:
             if not self._alive:
-                future.set_exception(WorkerGone("the worker has exited"))
+                future.set_exception(WorkerGone("the chart worker has exited"))
                 return future
             self._pending.append(future)
             try:
                 pickle.dump((task, args), self._requests, protocol=pickle.HIGHEST_PROTOCOL)
                 self._requests.flush()
             except OSError as exc:  # it died: the reader fails what is pending
-                log.warning("the worker takes no more requests: %s", exc)
+                log.warning("the chart worker takes no more requests: %s", exc)
         return future
 
     def close(self) -> None:
@@ -108,14 +108,14 @@ class Worker:
             self._alive = False
             pending, self._pending = list(self._pending), deque()
         for future in pending:
-            future.set_exception(WorkerGone("the worker exited before answering"))
+            future.set_exception(WorkerGone("the chart worker exited before answering"))
 
 
-_WORKER: Worker | None = None
+_WORKER: ChartWorker | None = None
 
 
-def shared_worker(warehouse_url: str) -> Worker | None:
-    """This process's worker, started on first use; None where it cannot help:
+def shared_worker(warehouse_url: str) -> ChartWorker | None:
+    """This process's chart worker, started on first use; None where it cannot help:
     an in-memory SQLite warehouse (another process sees another database) or a worker
     that could not start."""
     global _WORKER
@@ -123,9 +123,9 @@ def shared_worker(warehouse_url: str) -> Worker | None:
         return None
     if _WORKER is None or not _WORKER.alive:
         try:
-            _WORKER = Worker.start()
+            _WORKER = ChartWorker.start()
         except OSError as exc:
-            log.warning("no worker process (%s): the run does its work alone", exc)
+            log.warning("no chart worker (%s): the report is drawn in this process", exc)
             return None
         atexit.register(_WORKER.close)
     return _WORKER
@@ -158,7 +158,7 @@ def _shareable(url: str) -> bool:
 
 def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
     """Answer requests until stdin closes; a task's exception is its answer."""
-    from pipelines.worker_tasks import WORKER_TASKS
+    from pipelines.quality import WORKER_TASKS
 
     while True:
         try:
@@ -178,8 +178,6 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
 
 
 def _main() -> None:
-    import pipelines.worker_tasks  # noqa: F401 - imported while the run stages, not on demand
-
     # The answers keep the real stdout; anything a library prints goes to stderr.
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
