@@ -57,11 +57,14 @@ def value_frequencies(values: pd.Series, identities: Labels) -> npt.NDArray[np.f
     """Per record: the share of identities carrying its value among the identities carrying
     any value of the column; NaN where the record has none."""
     present = values.notna().to_numpy()
-    frame = pd.DataFrame({"value": values.to_numpy()[present], "who": identities[present]})
-    distinct = frame.drop_duplicates()
-    shares = distinct["value"].value_counts() / max(distinct["who"].nunique(), 1)
+    # The values hashed once into codes; each (value, identity) once as one int64.
+    codes, uniques = pd.factorize(values.to_numpy()[present])
+    who = identities[present].astype(np.int64)
+    pair = codes.astype(np.int64) * (int(who.max(initial=0)) + 1) + who
+    first = ~pd.Series(pair).duplicated().to_numpy()
+    carriers = np.bincount(codes[first], minlength=len(uniques))
     out = np.full(len(values), np.nan, dtype=np.float64)
-    out[present] = frame["value"].map(shares).to_numpy(dtype=np.float64)
+    out[present] = (carriers / max(len(pd.unique(who)), 1))[codes]
     return out
 
 

@@ -47,6 +47,23 @@ def test_frequencies_count_people_not_records() -> None:
     assert np.isnan(shares[5])
 
 
+def test_frequencies_are_the_share_of_identities_carrying_each_value() -> None:
+    """Against counting by hand: per value the identities carrying it, over the identities
+    carrying any value; a column without values gives NaN everywhere."""
+    rng = np.random.default_rng(5)
+    values = pd.Series(rng.choice(["Weber", "Wójcik", "Öztürk", None], size=400), dtype=object)
+    identities = rng.integers(0, 150, size=400)
+    carriers: dict[str, set[int]] = {}
+    for value, who in zip(values, identities.tolist(), strict=True):
+        if value is not None:
+            carriers.setdefault(value, set()).add(who)
+    anyone = len(set().union(*carriers.values()))
+    expected = [np.nan if v is None else len(carriers[v]) / anyone for v in values]
+    np.testing.assert_array_equal(value_frequencies(values, identities), expected)
+    empty = value_frequencies(pd.Series([None, None], dtype=object), np.array([0, 1]))
+    assert np.isnan(empty).all()
+
+
 def test_a_common_surname_counts_less_than_a_rare_one() -> None:
     others = [rec(first_name=n, last_name="Müller") for n in ("Anna", "Jörg", "Uwe", "Eva")]
     result = link_records(
