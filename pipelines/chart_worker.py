@@ -42,6 +42,10 @@ class ChartWorker:
         self._process = process
         self._requests = process.stdin
         self._pending: deque[Future[Any]] = deque()
+        # Two locks: a request is queued and written in one order under `_writing`, while
+        # the reader pops answered requests under `_lock` only, so a full pipe can never
+        # hold up the reader that would drain the other.
+        self._writing = threading.Lock()
         self._lock = threading.Lock()
         self._alive = True
         threading.Thread(
@@ -66,21 +70,22 @@ class ChartWorker:
         """Run `TASKS[task](*args)` in the worker; the future fails with `WorkerGone`
         when the worker is gone before it answers."""
         future: Future[Any] = Future()
-        with self._lock:
-            if not self._alive:
-                future.set_exception(WorkerGone("the chart worker has exited"))
-                return future
-            self._pending.append(future)
+        with self._writing:
+            with self._lock:
+                if not self._alive:
+                    future.set_exception(WorkerGone("the chart worker has exited"))
+                    return future
+                self._pending.append(future)
             try:
                 pickle.dump((task, args), self._requests, protocol=pickle.HIGHEST_PROTOCOL)
                 self._requests.flush()
-            except OSError as exc:  # it died: the reader fails what is pending
+            except (OSError, ValueError) as exc:  # it died or was closed: the reader fails
                 log.warning("the chart worker takes no more requests: %s", exc)
         return future
 
     def close(self) -> None:
         """Close its stdin (it exits) and wait for it."""
-        with self._lock:
+        with self._writing:
             if not self._requests.closed:
                 try:
                     self._requests.close()

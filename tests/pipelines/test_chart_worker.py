@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,19 @@ def test_a_worker_that_died_is_replaced_and_its_requests_drawn_here(warehouse: s
 def test_an_in_memory_warehouse_gets_no_worker(url: str) -> None:
     """Another process would open another, empty database."""
     assert shared_worker(url) is None
+
+
+def test_requests_from_two_threads_each_get_their_own_answer(warehouse: str) -> None:
+    worker = ChartWorker.start()
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            asked = [
+                pool.submit(worker.submit, "scores", warehouse, threshold, 0.9)
+                for threshold in (0.3, 0.4, 0.5, 0.6) * 3
+            ]
+            answers = [future.result().result(timeout=120) for future in asked]
+    finally:
+        worker.close()
+    # The threshold is drawn into the score chart's note: each answer is its request's.
+    for answer, threshold in zip(answers, (0.3, 0.4, 0.5, 0.6) * 3, strict=True):
+        assert f"review threshold {threshold:g}" in answer.chart.note
