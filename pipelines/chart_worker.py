@@ -119,14 +119,16 @@ class ChartWorker:
 _WORKER: ChartWorker | None = None
 
 
-def shared_worker(warehouse_url: str) -> ChartWorker | None:
-    """This process's chart worker, started on first use; None where it cannot help:
-    an in-memory SQLite warehouse (another process sees another database) or a worker
-    that could not start."""
+def shared_worker(warehouse_url: str, *, start: bool = True) -> ChartWorker | None:
+    """This process's chart worker, started on first use (with `start`; else only one
+    already running); None where it cannot help: an in-memory SQLite warehouse (another
+    process sees another database) or a worker that could not start."""
     global _WORKER
     if not _shareable(warehouse_url):
         return None
     if _WORKER is None or not _WORKER.alive:
+        if not start:
+            return None
         try:
             _WORKER = ChartWorker.start()
         except OSError as exc:

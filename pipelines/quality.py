@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from matching.settings import MatchSettings, default_settings
 from pipelines.chart_worker import result_or, shared_worker
@@ -38,8 +42,21 @@ class StagedReport:
 
 def staged_figures_of(warehouse_url: str) -> QualityFigures:
     """The figures only staging changes (`staging_figures`), read in a session of their own."""
-    with session_factory(engine_for(warehouse_url))() as session:
+    with _reading(warehouse_url) as session:
         return staging_figures(session)
+
+
+@contextmanager
+def _reading(warehouse_url: str, *, apart: bool = False) -> Iterator[Session]:
+    """A session on the run's shared engine, or, `apart` (in the chart worker), on an
+    engine of its own, disposed after: the run's process has migrated the warehouse."""
+    engine = make_engine(warehouse_url) if apart else engine_for(warehouse_url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        if apart:
+            engine.dispose()
 
 
 def begin_staged_report(warehouse_url: str, background: Executor) -> Future[StagedReport]:
@@ -69,18 +86,19 @@ def write_quality_report(
     a configured link threshold is the one links were made with); `staged`: the staging
     figures, read while the run matched (`begin_staged_report`).
 
-    The chart worker counts the scores and draws their chart while this process counts
-    and draws the rest of the partition: each about half the work."""
+    A chart worker already running (a run's) counts the scores and draws their chart
+    while this process counts and draws the rest of the partition: each about half the
+    work. None is started for one report: its imports would cost more than it saves."""
     settings = settings or default_settings()
     thresholds = (settings.review_threshold, settings.link_threshold)
-    worker = shared_worker(warehouse_url)
+    worker = shared_worker(warehouse_url, start=False)
     scoring = worker.submit("scores", warehouse_url, *thresholds) if worker else None
     report = staged if staged is not None else _staged_here(warehouse_url)
     figures = replace(report.figures)
-    with session_factory(engine_for(warehouse_url))() as session:
+    with _reading(warehouse_url) as session:
         partition_figures(session, figures)
     drawn = matching_charts(figures, *thresholds, only=_PARTITION_CHARTS)
-    scores: Scores = result_or(scoring, lambda: _scores(warehouse_url, *thresholds, here=True))
+    scores: Scores = result_or(scoring, lambda: _scores(warehouse_url, *thresholds))
     figures.link_scores, figures.review_scores = scores.links, scores.reviews
     staging = report.charts if report.charts is not None else staging_charts(report.figures)
     write_report(
@@ -107,18 +125,13 @@ _PARTITION_CHARTS = tuple(name for name in MATCHING_CHARTS if name != "chart-sco
 
 
 def _scores(
-    warehouse_url: str, review_threshold: float, link_threshold: float, *, here: bool = False
+    warehouse_url: str, review_threshold: float, link_threshold: float, *, apart: bool = False
 ) -> Scores:
-    """The chart worker's (or, `here`, the run's own if the worker is gone): the scores
-    counted in a session of their own and their chart."""
+    """The scores counted in a session of their own and their chart: the chart worker's
+    (`apart`), or the run's own when there is no worker."""
     figures = QualityFigures()
-    engine = engine_for(warehouse_url) if here else make_engine(warehouse_url)
-    try:
-        with session_factory(engine)() as session:
-            score_figures(session, figures)
-    finally:
-        if not here:  # the worker's engine: one per request, the run's is shared
-            engine.dispose()
+    with _reading(warehouse_url, apart=apart) as session:
+        score_figures(session, figures)
     (chart,) = matching_charts(figures, review_threshold, link_threshold, only=("chart-scores",))
     return Scores(figures.link_scores, figures.review_scores, chart)
 
@@ -128,21 +141,16 @@ def _staged_here(warehouse_url: str) -> StagedReport:
 
 
 def _staged_report(warehouse_url: str) -> StagedReport:
-    """The chart worker's: the staging figures through an engine of its own (the run's
-    process has migrated the warehouse) and their charts."""
-    engine = make_engine(warehouse_url)
-    try:
-        with session_factory(engine)() as session:
-            figures = staging_figures(session)
-    finally:
-        engine.dispose()
+    """The chart worker's: the staging figures and their charts."""
+    with _reading(warehouse_url, apart=True) as session:
+        figures = staging_figures(session)
     return StagedReport(figures, tuple(staging_charts(figures)))
 
 
 # What the chart worker can be asked to do.
 WORKER_TASKS: dict[str, Callable[..., Any]] = {
     "staged_report": _staged_report,
-    "scores": _scores,
+    "scores": partial(_scores, apart=True),
 }
 
 

@@ -41,7 +41,7 @@ def test_the_worker_reads_and_draws_what_this_process_would(warehouse: str) -> N
     assert staged.charts is not None and [c.id for c in staged.charts] == [
         "chart-rows", "chart-completeness", "chart-quarantine",
     ]  # fmt: skip
-    here = quality._scores(warehouse, 0.5, 0.9, here=True)
+    here = quality._scores(warehouse, 0.5, 0.9)
     assert scores.links.total > 0 and scores.reviews.total >= 0
     assert repr(scores) == repr(here) == repr(again)
 
@@ -51,7 +51,7 @@ def test_a_report_drawn_with_the_worker_equals_one_drawn_here(
 ) -> None:
     assert shared_worker(warehouse) is not None
     write_quality_report(warehouse, tmp_path / "shared.html")
-    monkeypatch.setattr(quality, "shared_worker", lambda url: None)
+    monkeypatch.setattr(quality, "shared_worker", lambda url, **kwargs: None)
     write_quality_report(warehouse, tmp_path / "here.html")
     shared, here = (
         GENERATED.sub("", (tmp_path / f).read_text()) for f in ("shared.html", "here.html")
