@@ -152,14 +152,24 @@ def _cut(text: str, limit: int = 60) -> str:
 def _dicts(
     stream: Iterator[Record], header: list[str]
 ) -> Iterator[tuple[int, dict[str, Any], str | None]]:
-    width = len(header)
-    whole = MAX_RAW_CHARS - 2  # `_Lines` keeps this much (less the line break) at least
     for record in stream:
-        text = record.raw if len(record.raw) < whole else None
-        if record.error:
-            yield record.line, malformed(record.error, record.raw), text
-        elif len(record.fields) != width:
-            reason = f"{len(record.fields)} fields where the header has {width}"
-            yield record.line, malformed(reason, record.raw), text
-        else:
-            yield record.line, dict(zip(header, record.fields, strict=True)), text
+        yield record.line, record_data(record, header), record_text(record)
+
+
+_WHOLE = MAX_RAW_CHARS - 2  # `_Lines` keeps this much (less the line break) at least
+
+
+def record_text(record: Record) -> str | None:
+    """The record's delivered text; None where it was cut short (`MAX_RAW_CHARS`), so
+    that a text stands for the whole record."""
+    return record.raw if len(record.raw) < _WHOLE else None
+
+
+def record_data(record: Record, header: list[str]) -> dict[str, Any]:
+    """The record's fields by header name, or the malformed payload saying why not."""
+    if record.error:
+        return malformed(record.error, record.raw)
+    if len(record.fields) != len(header):
+        reason = f"{len(record.fields)} fields where the header has {len(header)}"
+        return malformed(reason, record.raw)
+    return dict(zip(header, record.fields, strict=True))

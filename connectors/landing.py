@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from pydantic import ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from connectors.base import Connector, FileFacts, FileKind, LandingFile, RawRow
+from connectors.base import NOTHING_KNOWN, Connector, FileFacts, FileKind, LandingFile, RawRow
 from connectors.container import is_hidden
 from connectors.dsfinvk import Dsfinvk
 from connectors.generic import GenericFiles
@@ -247,10 +247,13 @@ def file_stamp(file: LandingFile) -> str:
     return "folder:" + hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
-def read_file(file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
-    """Stream a delivery's raw rows in chunks.
+def read_file(
+    file: LandingFile, *, chunksize: int = 10_000, known: Set[str] = NOTHING_KNOWN
+) -> Iterator[list[RawRow]]:
+    """Stream a delivery's raw rows in chunks; rows whose text digest is in `known` as
+    `KNOWN_ROW` (see `Connector.read`).
 
     Lazy: nothing is opened until the first `next()`, which checks the whole delivery's
     shape (encoding, header, index.xml) and raises `SourceFormatError` before any chunk.
     """
-    return connector_for(file.file_kind).read(file, chunksize=chunksize)
+    return connector_for(file.file_kind).read(file, chunksize=chunksize, known=known)

@@ -6,10 +6,10 @@ phones included): stripping it is the mapper's job, where the rule is documented
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from typing import Any
 
-from connectors.base import FileKind, LandingFile, RawRow
+from connectors.base import NOTHING_KNOWN, FileKind, LandingFile, RawRow
 from connectors.csvfile import CsvConnector
 from connectors.csvio import Column, Table
 
@@ -33,8 +33,11 @@ class ShopifyOrders(CsvConnector):
     file_kinds: tuple[FileKind, ...] = ("shop_orders",)
     required: tuple[Column, ...] = ("Name", "Id", "Email", "Created at", "Lineitem name")
 
-    def raw_rows(self, file: LandingFile, table: Table) -> Iterator[RawRow]:
-        """The order's first row with every row's line item under `_line_items`.
+    def raw_rows(
+        self, file: LandingFile, table: Table, known: Set[str] = NOTHING_KNOWN
+    ) -> Iterator[RawRow]:
+        """The order's first row with every row's line item under `_line_items` (no text
+        digests: an order is several records, so `known` is not used).
 
         An order's rows are adjacent and share `Name`; a row with the same `Name` but
         another non-empty `Id` starts a new order instead of being merged into it. A

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
-from connectors.base import FileFacts, FileKind, LandingFile, RawRow
+from connectors.base import NOTHING_KNOWN, FileFacts, FileKind, LandingFile, RawRow
 from connectors.container import Container
 from connectors.rows import chunked
 
@@ -22,7 +22,10 @@ class SingleFileConnector:
         with Container(file) as box:
             return box.facts([(None, self.declared_encoding(file))])
 
-    def read(self, file: LandingFile, *, chunksize: int = 10_000) -> Iterator[list[RawRow]]:
+    def read(
+        self, file: LandingFile, *, chunksize: int = 10_000, known: Set[str] = NOTHING_KNOWN
+    ) -> Iterator[list[RawRow]]:
+        """Every row whole, unless the format gives text digests (`CsvConnector`)."""
         return chunked(self._rows(file), chunksize)
 
     def _rows(self, file: LandingFile) -> Iterator[RawRow]:

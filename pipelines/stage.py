@@ -12,7 +12,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from connectors.base import FileFacts, LandingFile, RawRow
+from connectors.base import KNOWN_ROW, NOTHING_KNOWN, FileFacts, LandingFile, RawRow
 from connectors.landing import file_facts, file_stamp, read_file
 from schemas.errors import RowRejected, RowSkipped, SourceFormatError
 from schemas.parse import parse_row
@@ -68,7 +68,10 @@ class ParsedDelivery:
 def row_outcome(row: RawRow, known: CurrentVersions | None = None) -> RowOutcome:
     """Validate one raw row: loaded with its parsed row, quarantined or skipped. A row
     like a current version (`known`) is a duplicate, not validated: by its text digest
-    without even hashing its data, else by its content hash."""
+    without even hashing its data (the reader may have known it already: `KNOWN_ROW`),
+    else by its content hash."""
+    if row is KNOWN_ROW:
+        return _KNOWN_DUPLICATE
     if known is not None and row.text_digest is not None and row.text_digest in known.texts:
         lineage = Lineage(line=row.line, member=row.member, raw=row.data)
         return RowOutcome("duplicate", lineage)
@@ -82,6 +85,9 @@ def row_outcome(row: RawRow, known: CurrentVersions | None = None) -> RowOutcome
         return RowOutcome("quarantined", lineage, reasons=tuple(exc.reasons))
     except RowSkipped as exc:
         return RowOutcome("skipped", lineage, reasons=(exc.reason,))
+
+
+_KNOWN_DUPLICATE = RowOutcome("duplicate", Lineage(line=0, member=None, raw={}))
 
 
 def parse_rows(
@@ -98,7 +104,8 @@ def parse_rows(
     spent reading (connector) and validating (schemas).
     """
     clock = seconds if seconds is not None else {}
-    chunks = read_file(file, chunksize=chunksize)
+    texts = known.texts if known is not None else NOTHING_KNOWN
+    chunks = read_file(file, chunksize=chunksize, known=texts)
     while True:
         started = time.perf_counter()
         chunk = next(chunks, None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+from connectors.base import KNOWN_ROW
 from connectors.landing import file_facts, read_file
 from tests.conftest import SAMPLES
 from tests.connectors.helpers import delivery, refused, rows_of, write
@@ -77,3 +79,27 @@ def test_rows_a_reader_adds_to_have_no_text_digest(tmp_path: Path) -> None:
         assert rows and all(row.text_digest is None for row in rows), name
     rows = rows_of(delivery(SAMPLES / "shop_customers_2024-05-01.csv"))
     assert all(row.text_digest for row in rows if "_malformed" not in row.data)
+
+
+def test_a_digest_is_blake2b_of_the_reader_delimiter_header_and_text(tmp_path: Path) -> None:
+    """Stored digests must keep naming their rows across releases: pinned by hand."""
+    (row,) = rows_of(write(tmp_path / "coupon_redemptions_2024-05-01.csv", f"{HEADER}\nr1,a,,X,\n"))
+    context = "\x1f".join(["VoucherifyRedemptions", ",", *HEADER.split(",")])
+    payload = f"{context}\x1er1,a,,X,".encode()
+    assert row.text_digest == hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def test_rows_known_by_their_digest_come_unsplit_in_their_place(tmp_path: Path) -> None:
+    body = "r1,redemption,,X,\nr2,redemption,,Y,\nr3,redemption,,Z,\n"
+    file = write(tmp_path / "coupon_redemptions_2024-05-01.csv", f"{HEADER}\n{body}")
+    first, second, third = rows_of(file)
+    assert second.text_digest is not None
+    (chunk,) = read_file(file, known={second.text_digest})
+    assert chunk[0] == first and chunk[2] == third  # the same rows, lines included
+    assert chunk[1] is KNOWN_ROW
+
+
+def test_readers_without_digests_yield_every_row_whole(tmp_path: Path) -> None:
+    rows = rows_of(delivery(SAMPLES / "shop_orders_2024-05-01.csv"))
+    (chunk,) = read_file(delivery(SAMPLES / "shop_orders_2024-05-01.csv"), known={"x"})
+    assert chunk == rows and KNOWN_ROW not in chunk
