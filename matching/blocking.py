@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -39,8 +40,11 @@ class AnyOfBlock(BaseIndexAlgorithm):
         self.max_block_size = max_block_size
 
     def _long(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`value_positions` of the columns with a `code` per value, values carried more
+        than `max_block_size` times left out."""
         long = value_positions(frame, self.columns)
         codes = pd.factorize(long["value"].to_numpy())[0]
+        long["code"] = codes
         return long[np.bincount(codes)[codes] <= self.max_block_size]
 
     def _dedup_index(self, df_a: pd.DataFrame) -> pd.MultiIndex:
@@ -48,7 +52,7 @@ class AnyOfBlock(BaseIndexAlgorithm):
         return pairs[pairs.get_level_values(0) < pairs.get_level_values(1)]
 
     def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
-        merged = self._long(df_a).merge(self._long(df_b), on="value")
+        merged = self._long(df_a).merge(self._long(df_b), on="value")  # codes differ per frame
         return pd.MultiIndex.from_arrays(
             [df_a.index[merged["pos_x"].to_numpy()], df_b.index[merged["pos_y"].to_numpy()]]
         )
@@ -65,7 +69,7 @@ def _capped(
     sizes = _group_sizes(codes)
     oversized = sizes > max_block_size
     if refine and oversized.any():
-        rows = frame.loc[oversized]
+        rows = frame.loc[oversized, list(refine)]
         joined = keys.loc[oversized, columns[0]].astype(str)
         known = np.ones(len(rows), dtype=bool)
         for column in refine:
@@ -151,6 +155,10 @@ class _Prepared:
         return AnyOfBlock(self.rule.columns, self.rule.max_block_size)._long(self.frame)
 
     @cached_property
+    def keyed(self) -> _KeyOrder:
+        return _KeyOrder.of(self.codes)
+
+    @cached_property
     def codes(self) -> npt.NDArray[np.int64]:
         columns = list(self.rule.columns)
         if self.rule.method == "sorted_neighbourhood":  # the rank among the sorted keys
@@ -183,12 +191,9 @@ def rule_pairs(
         indexer = compile_rule(rule)
         return _unique(_as_pairs(indexer.index(prepared.frame)), max(len(features), 1))
     if rule.method == "any_of":  # values capped by their count among all records
-        long = prepared.long
-        long = long[long["value"].isin(long["value"][touching[long["pos"].to_numpy()]])]
-        merged = long.merge(long, on="value")
-        pairs = _as_pairs(pd.MultiIndex.from_arrays([merged["pos_x"], merged["pos_y"]]))
+        pairs = _sharing_pairs(prepared.long, touching)
     else:
-        pairs = _pairs_near(prepared.codes, touching, _half_window(rule))
+        pairs = _pairs_near(prepared.keyed, prepared.codes, touching, _half_window(rule))
     pairs = pairs[touching[pairs[:, 0]] | touching[pairs[:, 1]]]
     return _unique(pairs, max(len(features), 1))
 
@@ -199,20 +204,44 @@ def _half_window(rule: BlockingRule) -> int:
     return (rule.window - 1) // 2 if rule.method == "sorted_neighbourhood" else 0
 
 
-def _pairs_near(codes: npt.NDArray[np.int64], touching: Mask, half: int) -> Pairs:
+def _sharing_pairs(long: pd.DataFrame, touching: Mask) -> Pairs:
+    """Pairs of positions carrying one value (`AnyOfBlock._long`), a touching one among
+    them: joined on the values' integer codes."""
+    codes = long["code"].to_numpy()
+    positions = long["pos"].to_numpy()
+    wanted = np.zeros(int(codes.max(initial=-1)) + 1, dtype=bool)
+    wanted[codes[touching[positions]]] = True
+    near = pd.DataFrame({"code": codes, "pos": positions})[wanted[codes]]
+    merged = near.merge(near, on="code")
+    return _as_pairs(pd.MultiIndex.from_arrays([merged["pos_x"], merged["pos_y"]]))
+
+
+@dataclass(frozen=True)
+class _KeyOrder:
+    """The keyed positions sorted by code (`order`) and their codes in that order
+    (`ranked`): sorted once for the rounds of an incremental match."""
+
+    order: npt.NDArray[np.int64]
+    ranked: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, codes: npt.NDArray[np.int64]) -> _KeyOrder:
+        keyed = np.flatnonzero(codes >= 0)
+        order = keyed[np.argsort(codes[keyed], kind="stable")]
+        return cls(order, codes[order])
+
+
+def _pairs_near(keys: _KeyOrder, codes: npt.NDArray[np.int64], touching: Mask, half: int) -> Pairs:
     """Each touching position paired with every position whose code lies within `half`
     of its own (-1: no key), itself excepted: a rule's pairs with a touching record,
     straight from the key codes instead of all pairs among the blocks they reach."""
-    keyed = np.flatnonzero(codes >= 0)
-    order = keyed[np.argsort(codes[keyed], kind="stable")]
-    ranked = codes[order]
     left = np.flatnonzero(touching & (codes >= 0))
-    start = np.searchsorted(ranked, codes[left] - half, side="left")
-    stop = np.searchsorted(ranked, codes[left] + half, side="right")
+    start = np.searchsorted(keys.ranked, codes[left] - half, side="left")
+    stop = np.searchsorted(keys.ranked, codes[left] + half, side="right")
     counts = stop - start
     total = int(counts.sum())
     first = np.repeat(start - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    right = order[first + np.arange(total)]
+    right = keys.order[first + np.arange(total)]
     left = np.repeat(left, counts)
     pairs: Pairs = np.column_stack([np.minimum(left, right), np.maximum(left, right)])
     distinct: Pairs = pairs[pairs[:, 0] != pairs[:, 1]]
