@@ -9,6 +9,7 @@ import pytest
 
 from matching.frequency import (
     alike_first_name_share,
+    full_name_codes,
     full_names,
     identity_labels,
     namesake_shares,
@@ -412,3 +413,26 @@ def test_a_pinned_household_u_replaces_the_derived_one() -> None:
     assert _evidence(result, 1, 2)["email"]["weight"] == pytest.approx(
         np.log2(shared.m / 0.003), abs=1e-3
     )
+
+
+def test_full_name_codes_name_the_same_full_names_as_their_texts() -> None:
+    """Equal codes exactly where the joined names are equal (either order), -1 where a
+    name is missing."""
+    out = features(
+        rec(first_name="Lea", last_name="Schmidt"),
+        rec(first_name="Schmidt", last_name="Lea"),
+        rec(first_name="Lea", last_name="Schmitt"),
+        rec(first_name="Anna", last_name="Lea"),
+        rec(first_name="Lea", last_name="Anna"),
+        rec(first_name="Lea"),
+        rec(last_name="Schmidt"),
+        rec(first_name="Müller", last_name="Mueller"),
+    )
+    codes = full_name_codes(out)
+    texts = full_names(out).to_numpy()
+    assert ((codes < 0) == pd.isna(texts)).all()
+    named = np.flatnonzero(codes >= 0)
+    for left in named:
+        for right in named:
+            assert (codes[left] == codes[right]) == (texts[left] == texts[right])
+    assert codes[0] == codes[1] != codes[2] and codes[3] == codes[4]
