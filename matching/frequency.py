@@ -30,6 +30,7 @@ as rare as two of the frame's people with alike first names (`alike_first_name_s
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -276,28 +277,35 @@ _IDENTITY_COLUMNS = (
 )  # fmt: skip
 
 
-def _identity_values(features: pd.DataFrame) -> list[pd.Series]:
-    """Per record (0..n-1 index), values naming one person: personal email and phones and
-    one-person identifiers (an address is a household's: it ties nobody)."""
-    values = [
-        features["email"].mask(features["email_shared"].astype(bool)),
-        features["phone"].mask(features["phone_shared"].astype(bool)),
-        features["phone_alt"].mask(features["phone_alt_shared"].astype(bool)),
-        features["identifiers_unique"].explode(),
-    ]
-    return [v.dropna() for v in values]
+Values = tuple[npt.NDArray[np.int64], npt.NDArray[Any]]  # positions and the values there
 
 
-def _tied(features: pd.DataFrame, values: list[pd.Series], keys: pd.Series | None) -> Labels:
+def _identity_values(features: pd.DataFrame) -> list[Values]:
+    """Per column, the positions (0..n-1) and values naming one person there: personal
+    email and phones and one-person identifiers (an address is a household's: it ties
+    nobody). Flattened from arrays: it runs over every record on every match."""
+    found: list[Values] = []
+    for column, shared in (("email", "email_shared"), ("phone", "phone_shared"),
+                           ("phone_alt", "phone_alt_shared")):  # fmt: skip
+        cells = features[column].to_numpy()
+        keep = np.flatnonzero(pd.notna(cells) & ~features[shared].to_numpy(dtype=bool))
+        found.append((keep, cells[keep]))
+    tuples = features["identifiers_unique"].to_numpy()
+    lengths = np.fromiter(map(len, tuples), dtype=np.int64, count=len(tuples))
+    flat = np.fromiter(chain.from_iterable(tuples), dtype=object, count=int(lengths.sum()))
+    found.append((np.repeat(np.arange(len(tuples), dtype=np.int64), lengths), flat))
+    return found
+
+
+def _tied(features: pd.DataFrame, values: list[Values], keys: pd.Series | None) -> Labels:
     """Component labels of records sharing a value (and the same `keys` value, if given)."""
     n = len(features)
     # Values and keys as integer codes: grouping on one int64 beats two object columns.
     key_codes = pd.factorize(keys.to_numpy())[0] if keys is not None else np.zeros(n, np.int64)
     key_count = int(key_codes.max()) + 1 if n else 1
     edges = []
-    for series in values:
-        positions = series.index.to_numpy(dtype=np.int64)
-        value_codes = pd.factorize(series.to_numpy())[0]
+    for positions, cells in values:
+        value_codes = pd.factorize(cells)[0]
         keyed = key_codes[positions]
         present = (value_codes >= 0) & (keyed >= 0)
         group = value_codes[present].astype(np.int64) * key_count + keyed[present]
@@ -364,7 +372,7 @@ def namesake_shares(
     subset = features.iloc[rows, columns].reset_index(drop=True)
     names = pd.Series(full[rows])
     values = _identity_values(subset)
-    tied_by_identity = pd.Series(identities[rows])
+    tied_by_identity = (np.arange(len(rows), dtype=np.int64), identities[rows])
     labels = _tied(subset, [*values, tied_by_identity], keys=names)
     k = _people_per_name(subset, names, labels)
     seen = names.map((k - 1).clip(lower=0)).fillna(0).to_numpy(dtype=np.float64)
