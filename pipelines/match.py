@@ -353,8 +353,14 @@ def _strongest_pairs(auto: pd.DataFrame, clusters: dict[int, int]) -> pd.DataFra
     `record`, `partner`, `score`, `evidence`."""
     left = auto["left"].to_numpy(dtype=np.int64)
     right = auto["right"].to_numpy(dtype=np.int64)
-    label = pd.Series(clusters, dtype="int64")
-    inside = label.reindex(left).fillna(-1).to_numpy() == label.reindex(right).fillna(-1).to_numpy()
+    # The labels of the pairs' records only (an incremental match's region, not everyone's).
+    records = np.unique(np.concatenate([left, right]))
+    label = np.fromiter(
+        (clusters.get(record, -1) for record in records.tolist()),
+        dtype=np.int64,
+        count=len(records),
+    )
+    inside = label[np.searchsorted(records, left)] == label[np.searchsorted(records, right)]
     rows = np.flatnonzero(inside)
     score = np.repeat(auto["score"].to_numpy(dtype=np.float64)[rows], 2)
     # Both sides of each pair, in the order the pairs come: the first strongest one wins.
