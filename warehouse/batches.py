@@ -20,7 +20,7 @@ def batches(values: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
 
 def rows_with(
     session: Session,
-    query: Select[Any],
+    query: Select[*tuple[Any, ...]],
     column: QueryableAttribute[Any],
     ids: Collection[Any],
     *,

@@ -272,8 +272,17 @@ def _write_customers(
     this run keeps its golden record untouched: nothing it is built from moved.
     """
     started = time.perf_counter()
-    # Every customer's status: plain driver tuples, not ORM rows (0.7 s at 175k customers).
-    status: dict[str, str] = dict(fetch_tuples(session, select(Customer.id, Customer.status)))
+    # The status of the members' customers: looked up by ID for an incremental match's
+    # region (a few thousand of 175k), else every customer's as plain driver tuples (ORM
+    # rows: 0.7 s at 175k customers).
+    customers = session.scalar(select(func.count()).select_from(Customer)) or 0
+    query = select(Customer.id, Customer.status)
+    rows: Iterable[Any] = (
+        fetch_tuples(session, query)
+        if len(members) * 4 > customers
+        else rows_with(session, query, Customer.id, members, stored=customers)
+    )
+    status: dict[str, str] = dict(rows)
     touched = {row[0] for row in fetch_tuples(session, written_by_query(run_id))}
     before: dict[str, set[int]] = defaultdict(set)
     for record_id, customer_id in previous.items():
@@ -285,7 +294,7 @@ def _write_customers(
         or before.get(customer_id) != set(record_ids)
         or not touched.isdisjoint(record_ids)
     }
-    stored_of = _stored_golden(session, {c for c in rebuild if c in status}, len(status))
+    stored_of = _stored_golden(session, {c for c in rebuild if c in status}, customers)
     wanted = sorted(r for record_ids in rebuild.values() for r in record_ids)
     as_dicts = _plain_records(records.loc[wanted]) if wanted else {}
     inserts: list[dict[str, Any]] = []
