@@ -248,9 +248,15 @@ def _incremental(
     whole (`index`: every identity record's id). Adds its preparation to `prepared`."""
     assert plan.parameters is not None
     started = time.perf_counter()
-    # Each customer's label is its rank among the linked customer IDs.
+    # Each customer's label is its rank among the linked customer IDs, sorted as fixed-width
+    # text in C (the same order as Python's; factorize(sort=True) compares objects: 2x).
     linked_records = np.fromiter(linked.keys(), dtype=np.int64, count=len(linked))
-    labels, customer_ids = pd.factorize(pd.Series(list(linked.values()), dtype=object), sort=True)
+    codes, customer_ids = pd.factorize(
+        np.fromiter(linked.values(), dtype=object, count=len(linked))
+    )
+    rank = np.empty(len(customer_ids), dtype=np.int64)
+    rank[np.argsort(customer_ids.astype(str), kind="stable")] = np.arange(len(customer_ids))
+    labels = rank[codes]
     present = np.isin(linked_records, index.index.to_numpy())
     current = pd.Series(labels[present], index=linked_records[present], dtype="int64")
     stale = np.unique(labels[~present]).tolist()  # customers that lost a record
