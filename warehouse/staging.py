@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -138,6 +138,24 @@ def current_versions(session: Session, source: str) -> CurrentVersions:
     )
     rows = fetch_tuples(session, query)  # 100k rows: driver tuples, no Row objects
     return CurrentVersions({h for h, _ in rows}, {t for _, t in rows if t is not None})
+
+
+def versions_among(
+    session: Session, source: str, texts: Collection[str], hashes: Collection[str]
+) -> CurrentVersions:
+    """Which of these text digests and content hashes a current version of one kind's
+    records has: a small delivery looks its rows up instead of reading every current
+    version of its kind (`current_versions`)."""
+    by_source = SourceRecord.source == source
+    known = CurrentVersions(set(), set())
+    for found, column, wanted in (
+        (known.texts, SourceRecord.text_digest, texts),
+        (known.hashes, SourceRecord.content_hash, hashes),
+    ):
+        for batch in batches(sorted(wanted)):
+            query = select(column).where(by_source, column.in_(batch))
+            found.update(value for (value,) in fetch_tuples(session, query))
+    return known
 
 
 def loaded_manifest(session: Session, path: str, sha256: str) -> IngestedFile | None:

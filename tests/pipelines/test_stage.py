@@ -13,7 +13,14 @@ from sqlalchemy import select, update
 import pipelines.stage as stage_module
 from connectors.base import FileFacts, LandingFile
 from connectors.landing import discover, file_stamp
-from pipelines.stage import RowOutcome, StageOutcome, needs_loading, parse_rows, stage_delivery
+from pipelines.stage import (
+    RowOutcome,
+    StageOutcome,
+    delivery_of,
+    needs_loading,
+    parse_rows,
+    stage_delivery,
+)
 from tests.conftest import SAMPLES
 from warehouse.engine import engine_for, session_factory
 from warehouse.models import IngestedFile, SourceRecord
@@ -172,3 +179,38 @@ def test_records_without_a_text_digest_learn_it_from_the_next_delivery(
     assert _stage(warehouse_url, landing, again).counts.duplicate == first.counts.loaded
     by_text = [o for o in _outcomes(warehouse_url, landing, again) if o.lineage.digest is None]
     assert len(by_text) == first.counts.loaded
+
+
+@pytest.mark.parametrize("look_up_below", [0, 1 << 30], ids=["read-all", "look-up"])
+def test_a_delivery_knows_its_rows_whether_it_reads_all_versions_or_looks_them_up(
+    warehouse_url: str, landing: Path, monkeypatch: pytest.MonkeyPatch, look_up_below: int
+) -> None:
+    """Both ways of knowing the current versions count the same duplicates and updates:
+    by text, by content (a row quoted otherwise), and a changed row loads."""
+    monkeypatch.setattr(stage_module, "LOOK_UP_BELOW_BYTES", look_up_below)
+    first = _stage(warehouse_url, landing, SHOP)
+    day = _shop_day(landing, 2)
+    assert {o.kind for o in _known_outcomes(warehouse_url, landing, day)} == {"duplicate"}
+    again = _stage(warehouse_url, landing, day)
+    assert again.counts.duplicate == first.counts.loaded and again.counts.loaded == 0
+    requoted = _shop_day(landing, 3, lambda text: text.replace(",Jürgen,", ',"Jürgen",'))
+    second = _stage(warehouse_url, landing, requoted)
+    assert second.counts.duplicate == first.counts.loaded and second.counts.loaded == 0
+    moved = _shop_day(landing, 4, lambda text: text.replace("Hauptstraße 5,", "Hauptstraße 7,"))
+    third = _stage(warehouse_url, landing, moved)
+    assert third.counts.updated == 1 and third.counts.duplicate == first.counts.loaded - 1
+    pos = _stage(warehouse_url, landing, POS)  # a reader without text digests
+    assert pos.counts.loaded > 0
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        session.execute(update(IngestedFile).values(sha256="x", stamp=None))
+    assert {o.kind for o in _known_outcomes(warehouse_url, landing, POS)} == {"duplicate"}
+    assert _stage(warehouse_url, landing, POS).counts.duplicate == pos.counts.loaded
+
+
+def _known_outcomes(url: str, landing: Path, name: str) -> list[RowOutcome]:
+    """A delivery's outcomes before staging, its rows checked against the current
+    versions the way staging checks them."""
+    (file,) = [f for f in discover(landing).files if f.path.name == name]
+    with session_factory(engine_for(url))() as session:
+        versions = stage_module._versions(session, delivery_of(landing, file))
+        return [outcome for chunk in parse_rows(file, **versions) for outcome in chunk]
