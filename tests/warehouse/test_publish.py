@@ -234,3 +234,45 @@ def test_what_every_match_reads_of_the_records_is_an_index_only_read(
             statement = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
             plan = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}"))]
             assert any(index in step for step in plan), plan
+
+
+def _publish_evidence(url: str, evidence: dict[str, object]) -> int:
+    """Publish 1 and 2 as one customer with `evidence` on 1's link; returns the run id."""
+    with session_factory(engine_for(url)).begin() as session:
+        run_id = start_run(session, "landing")
+        frame = identity_frame(session)
+        ids = {key: int(rid) for rid, key in zip(frame.index, frame["source_key"], strict=True)}
+        clusters = {ids["1"]: 0, ids["2"]: 0, ids["3"]: 1}
+        links = {ids["1"]: LinkEvidence("auto", 0.99, evidence)}
+        publish_partition(session, run_id, frame, clusters, links, [])
+        return run_id
+
+
+def _link_run(url: str) -> int:
+    with session_factory(engine_for(url))() as session:
+        return session.get_one(CustomerLink, 1).run_id
+
+
+def test_a_link_is_rewritten_only_when_its_evidence_changed(warehouse_url: str) -> None:
+    """Stored evidence is compared as the driver returns it (JSON text on SQLite): the
+    same evidence leaves the link as it is, also when another writer ordered its keys
+    otherwise; a changed weight deep inside rewrites it."""
+    _load(warehouse_url)
+    evidence = {
+        "partner": "shop_customer:2",
+        "fields": {"email": {"level": "exact", "weight": 9.5}},
+    }
+    first = _publish_evidence(warehouse_url, evidence)
+    _publish_evidence(warehouse_url, evidence)
+    assert _link_run(warehouse_url) == first
+    changed = {"partner": "shop_customer:2", "fields": {"email": {"level": "exact", "weight": 9.4}}}
+    second = _publish_evidence(warehouse_url, changed)
+    assert _link_run(warehouse_url) == second != first
+    reordered = (
+        '{"fields": {"email": {"weight": 9.4, "level": "exact"}}, "partner": "shop_customer:2"}'
+    )
+    with session_factory(engine_for(warehouse_url)).begin() as session:
+        session.execute(text("UPDATE customer_link SET evidence = :e WHERE source_record_id = 1"),
+                        {"e": reordered})  # fmt: skip
+    _publish_evidence(warehouse_url, changed)
+    assert _link_run(warehouse_url) == second
