@@ -61,6 +61,11 @@ def test_benchmark_prints_every_figure(backend: str, tmp_path: Path) -> None:
     assert _figure(r"peak RSS ([\d,]+) MiB \(full load\)", out) > 0
     assert _figure(r"([\d,]+) MiB \(incremental day\)", out) > 0
     assert _figure(r"incremental day: ([\d,]+) rows read \([\d,]+ new", out) > 0
+    runs = re.search(
+        r"median of 3 runs on the loaded warehouse: ([\d.]+), ([\d.]+), ([\d.]+) s", out
+    )
+    assert runs is not None, out  # the day ran three times, each on the full load's warehouse
+    assert [float(x) for x in runs.groups()] == sorted(float(x) for x in runs.groups())
     assert re.search(r"^other +-?\d+\.\d", out, re.MULTILINE)  # what no stage booked
     assert re.search(r"API server started in \d+\.\d s", out)
     assert re.search(r"report \d+\.\d, other -?\d+\.\d$", out, re.MULTILINE)
