@@ -205,15 +205,16 @@ class Snapshot:
         return self
 
     def restore(self) -> None:
-        """The warehouse as it was (the first day runs on it as it is)."""
+        """The warehouse as it was (the first day runs on it as it is), written to disk
+        before the day starts: the day does not pay for flushing a copy of it."""
         if not self.taken:
             self.taken = True
-            return
-        if self.sqlite:
+        elif self.sqlite:
             _sqlite_copy(self.copy, Path(self.url.removeprefix("sqlite:///")))
         else:
             self._postgres(f'DROP DATABASE "{self.name}" WITH (FORCE)')
             self._postgres(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
+        os.sync()
 
     def __exit__(self, *exc: object) -> None:
         if self.sqlite:
