@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Literal, TypedDict
 
@@ -66,17 +66,19 @@ class ParsedDelivery:
     reason: str | None = None  # set when the delivery is rejected whole
 
 
-def row_outcome(row: RawRow, known: CurrentVersions | None = None) -> RowOutcome:
+def row_outcome(
+    row: RawRow, known: CurrentVersions | None = None, digest: str | None = None
+) -> RowOutcome:
     """Validate one raw row: loaded with its parsed row, quarantined or skipped. A row
     like a current version (`known`) is a duplicate, not validated: by its text digest
     without even hashing its data (the reader may have known it already: `KNOWN_ROW`),
-    else by its content hash."""
+    else by its content hash (`digest`, when the caller has computed it)."""
     if row is KNOWN_ROW:
         return _KNOWN_DUPLICATE
     if known is not None and row.text_digest is not None and row.text_digest in known.texts:
         lineage = Lineage(line=row.line, member=row.member, raw=row.data)
         return RowOutcome("duplicate", lineage)
-    digest = content_hash(row.data)
+    digest = digest if digest is not None else content_hash(row.data)
     lineage = Lineage(row.line, row.member, row.data, digest, text_digest=row.text_digest)
     if known is not None and digest in known.hashes:
         return RowOutcome("duplicate", lineage)
@@ -89,6 +91,8 @@ def row_outcome(row: RawRow, known: CurrentVersions | None = None) -> RowOutcome
 
 
 _KNOWN_DUPLICATE = RowOutcome("duplicate", Lineage(line=0, member=None, raw={}))
+# Which of these text digests and content hashes a current version has.
+LookUp = Callable[[Collection[str], Collection[str]], CurrentVersions]
 
 
 def parse_rows(
@@ -97,14 +101,15 @@ def parse_rows(
     chunksize: int = 10_000,
     seconds: dict[str, float] | None = None,
     known: CurrentVersions | None = None,
-    look_up: Callable[[list[RawRow]], CurrentVersions] | None = None,
+    look_up: LookUp | None = None,
 ) -> Iterator[list[RowOutcome]]:
     """Validate a delivery chunk by chunk; raises SourceFormatError before the first chunk.
 
     Rows like a current version are exact duplicates and skip validation (daily full
     snapshots repeat most rows): `known` holds every current version of the kind, or
-    `look_up` finds those of a chunk's rows. `seconds` collects the time spent reading
-    (connector) and validating (schemas).
+    `look_up` finds which of a chunk's text digests and content hashes are current
+    (`staging.versions_among`). `seconds` collects the time spent reading (connector)
+    and validating (schemas).
     """
     clock = seconds if seconds is not None else {}
     texts = known.texts if known is not None else NOTHING_KNOWN
@@ -116,8 +121,16 @@ def parse_rows(
         clock["read"] = clock.get("read", 0.0) + read - started
         if chunk is None:
             return
-        versions = look_up(chunk) if look_up is not None else known
-        outcomes = [row_outcome(row, versions) for row in chunk]
+        if look_up is None:
+            outcomes = [row_outcome(row, known) for row in chunk]
+        else:  # the rows' content hashes once: for the look-up and for their lineage
+            digests = [content_hash(row.data) for row in chunk]
+            texts = {row.text_digest for row in chunk if row.text_digest is not None}
+            versions = look_up(texts, set(digests))
+            outcomes = [
+                row_outcome(row, versions, digest)
+                for row, digest in zip(chunk, digests, strict=True)
+            ]
         clock["validate"] = clock.get("validate", 0.0) + time.perf_counter() - read
         yield outcomes
 
@@ -255,18 +268,12 @@ def _versions(session: Session, delivery: Delivery) -> _Versions:
     source = delivery.record_kind
     if delivery.size_bytes >= LOOK_UP_BELOW_BYTES:
         return {"known": current_versions(session, source)}
-
-    def look_up(rows: list[RawRow]) -> CurrentVersions:
-        texts = {row.text_digest for row in rows if row.text_digest is not None}
-        hashes = {content_hash(row.data) for row in rows}
-        return versions_among(session, source, texts, hashes)
-
-    return {"look_up": look_up}
+    return {"look_up": partial(versions_among, session, source)}
 
 
 class _Versions(TypedDict, total=False):
     known: CurrentVersions
-    look_up: Callable[[list[RawRow]], CurrentVersions]
+    look_up: LookUp
 
 
 def stage_chunk(stager: FileStager, chunk: list[RowOutcome]) -> None:
