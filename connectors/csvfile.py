@@ -27,12 +27,9 @@ class CsvConnector(SingleFileConnector):
     def read(
         self, file: LandingFile, *, chunksize: int = 10_000, known: Set[str] = NOTHING_KNOWN
     ) -> Iterator[list[RawRow]]:
-        return chunked(self._known_rows(file, known), chunksize)
+        return chunked(self._rows(file, known), chunksize)
 
-    def _rows(self, file: LandingFile) -> Iterator[RawRow]:
-        return self._known_rows(file, NOTHING_KNOWN)
-
-    def _known_rows(self, file: LandingFile, known: Set[str]) -> Iterator[RawRow]:
+    def _rows(self, file: LandingFile, known: Set[str] = NOTHING_KNOWN) -> Iterator[RawRow]:
         with Container(file) as box:
             encoding = box.encoding_of(None).encoding
             with box.open_text(None, encoding) as handle:

@@ -92,20 +92,15 @@ def records(
 
 @dataclass
 class Table:
-    """A CSV stream whose header was read and checked; `rows` yields `(line, data)`,
-    `rows_with_text` `(line, data, text)` (read one of them, once)."""
+    """A CSV stream whose header was read and checked; `rows` yields `(line, data)`, or
+    read its `records` and split them with `record_data` (read one of them, once)."""
 
     header: list[str]
     records: Iterator[Record]
 
     @property
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        return ((line, data) for line, data, _ in _dicts(self.records, self.header))
-
-    def rows_with_text(self) -> Iterator[tuple[int, dict[str, Any], str | None]]:
-        """As `rows`, with each record's delivered text: None where it was cut short
-        (`MAX_RAW_CHARS`), so that a text stands for the whole record."""
-        return _dicts(self.records, self.header)
+        return ((record.line, record_data(record, self.header)) for record in self.records)
 
 
 def read_table(stream: Iterator[Record], *, required: Sequence[Column], fail: Fail) -> Table:
@@ -147,13 +142,6 @@ def check_header(header: list[str], required: Sequence[Column], fail: Fail, line
 
 def _cut(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _dicts(
-    stream: Iterator[Record], header: list[str]
-) -> Iterator[tuple[int, dict[str, Any], str | None]]:
-    for record in stream:
-        yield record.line, record_data(record, header), record_text(record)
 
 
 _WHOLE = MAX_RAW_CHARS - 2  # `_Lines` keeps this much (less the line break) at least
