@@ -30,7 +30,6 @@ as rare as two of the frame's people with alike first names (`alike_first_name_s
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -43,6 +42,7 @@ from matching.clustering import components
 from matching.person_values import KIND_BITS
 from matching.scoring import ModelParameters
 from matching.settings import Comparison, MatchSettings
+from matching.values import value_positions
 
 Pairs = npt.NDArray[np.int64]
 Labels = npt.NDArray[np.int64]
@@ -290,10 +290,8 @@ def _identity_values(features: pd.DataFrame) -> list[Values]:
         cells = features[column].to_numpy()
         keep = np.flatnonzero(pd.notna(cells) & ~features[shared].to_numpy(dtype=bool))
         found.append((keep, cells[keep]))
-    tuples = features["identifiers_unique"].to_numpy()
-    lengths = np.fromiter(map(len, tuples), dtype=np.int64, count=len(tuples))
-    flat = np.fromiter(chain.from_iterable(tuples), dtype=object, count=int(lengths.sum()))
-    found.append((np.repeat(np.arange(len(tuples), dtype=np.int64), lengths), flat))
+    identifiers = value_positions(features, ["identifiers_unique"], distinct=False)
+    found.append((identifiers["pos"].to_numpy(), identifiers["value"].to_numpy()))
     return found
 
 
@@ -415,21 +413,11 @@ def told_apart_share(
     return float((pairs * conflict).sum() / pairs.sum())
 
 
-def full_names(features: pd.DataFrame) -> pd.Series:
-    """Per record, its two name keys as one value in either order (None without both):
-    `Schmidt Lea` from a form filled in the wrong order is a bearer of `Lea Schmidt`."""
-    first, last = features["first_name_key"], features["last_name_key"]
-    named = (first.notna() & last.notna()).to_numpy()
-    swap = np.zeros(len(features), dtype=bool)
-    swap[named] = first.to_numpy()[named] > last.to_numpy()[named]
-    return first.where(~swap, last) + "|" + last.where(~swap, first)
-
-
 def full_name_codes(features: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """`full_names` as integers, -1 without both names: equal codes, equal full names
-    (name keys hold letters only, so `a|b` names one pair). Hashing and comparing them
-    costs a fraction of the joined texts' (an incremental match counts the namesakes of
-    a hundred thousand records)."""
+    """Per record, its two name keys as one full name in either order (`Schmidt Lea` from
+    a form filled in the wrong order is a bearer of `Lea Schmidt`), an integer; -1
+    without both names. Integers, not the joined texts: hashing and comparing them costs
+    a fraction (an incremental match counts the namesakes of a hundred thousand records)."""
     first, last = features["first_name_key"].to_numpy(), features["last_name_key"].to_numpy()
     codes, uniques = pd.factorize(np.concatenate([first, last]))
     first_code, last_code = codes[: len(first)].astype(np.int64), codes[len(first) :]
