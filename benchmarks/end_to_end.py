@@ -191,6 +191,7 @@ class Snapshot:
         self.name = url.rsplit("/", 1)[1]
         self.admin = admin_url
         self.template = f"{self.name}_full"
+        self.taken = False  # the first day runs on the warehouse as it is
 
     def __enter__(self) -> Snapshot:
         if self.sqlite:
@@ -201,7 +202,6 @@ class Snapshot:
                 f"WHERE datname = '{self.name}' AND pid <> pg_backend_pid()"
             )
             self._postgres(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"')
-        self.taken = False
         return self
 
     def restore(self) -> None:
