@@ -2,18 +2,23 @@
 runs so that an incremental match recomputes only the records that changed
 (`matching.features.refreshed_features`).
 
-They are Parquet files in `match_feature_part`: a full match writes one part holding
+They are Arrow IPC files (LZ4-compressed) in `match_feature_part`: a full match writes one
+part holding
 every record, an incremental match adds a part with the rows it changed (the records it
 recomputed and the carriers of values whose sharing it judged again), and reading merges
 the parts, a later part's row winning. Parts made under another
 fingerprint (other feature code or nickname lists) are not used. Erasure deletes every
 part (`forget_features`): the next match recomputes them, and no erased value outlives
 its record here.
+
+Every incremental match decodes all records' columns first, so the format is the one that
+decodes fastest: Arrow's own, texts dictionary-encoded as written. Measured on 357k
+records in a fresh process: 0.32-0.41 s against 0.50-0.67 s from zstd Parquet (which
+parts were before: they are still read), at twice the bytes (31 MB against 15 MB).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
@@ -22,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -84,47 +90,68 @@ def forget_features(session: Session) -> None:
 
 
 def _encode(frame: pd.DataFrame) -> bytes:
-    payload = _parquet(frame)
+    payload = _arrow_file(frame)
     _release()  # the Arrow columns are gone now
     return payload
 
 
-def _parquet(frame: pd.DataFrame) -> bytes:
+def _arrow_file(frame: pd.DataFrame) -> bytes:
+    """An Arrow IPC file of the frame: texts dictionary-encoded (each distinct text stored
+    once, and decoded once), tuples of texts as lists."""
     columns = {}
     for name in frame.columns:
         values = frame[name]
-        if name in TUPLE_COLUMNS:  # tuples of text: Parquet lists
+        if name in TUPLE_COLUMNS:  # tuples of text: Arrow lists
             tuples = values.tolist()
             offsets = np.zeros(len(tuples) + 1, dtype=np.int32)
             np.cumsum([len(v) for v in tuples], out=offsets[1:])
             flat = pa.array(list(chain.from_iterable(tuples)), pa.string())
             columns[name] = pa.ListArray.from_arrays(pa.array(offsets), flat)
         else:
-            columns[name] = pa.Array.from_pandas(values)
-    buffer = io.BytesIO()
-    pq.write_table(pa.table(columns), buffer, compression="zstd")
-    return buffer.getvalue()
+            column = pa.Array.from_pandas(values)
+            is_text = pa.types.is_string(column.type) or pa.types.is_null(column.type)
+            columns[name] = column.cast(pa.string()).dictionary_encode() if is_text else column
+    table = pa.table(columns)
+    sink = pa.BufferOutputStream()
+    options = ipc.IpcWriteOptions(compression="lz4")
+    with ipc.new_file(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
 
 
 def _decode(payload: bytes) -> pd.DataFrame:
-    frame = _from_parquet(payload)
+    frame = _frame(_table(payload))
     _release()
     return frame
 
 
-def _from_parquet(payload: bytes) -> pd.DataFrame:
-    """The frame again, its text and tuple columns decoded into one object block.
+_ARROW_MAGIC = b"ARROW1"
 
-    Text columns are read dictionary-encoded, so each distinct text is made a Python
-    string once and its rows share it; tuple columns become tuples; both are written
-    straight into the block the frame keeps (building a frame from separate columns
-    copies them all into one block again). The other columns are inserted as their own
-    blocks. 357k records: 0.83 s with Arrow's conversion, 0.5 s so."""
+
+def _table(payload: bytes) -> pa.Table:
+    """The stored table, texts dictionary-encoded: an Arrow file as written, or a Parquet
+    part of an earlier version read so."""
+    if payload[: len(_ARROW_MAGIC)] == _ARROW_MAGIC:
+        return ipc.open_file(pa.BufferReader(payload)).read_all()
     schema = pq.read_schema(pa.BufferReader(payload))
     texts = [field.name for field in schema if pa.types.is_string(field.type)]
-    table = pq.read_table(pa.BufferReader(payload), read_dictionary=texts)
+    return pq.read_table(pa.BufferReader(payload), read_dictionary=texts)
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """The frame again, its text and tuple columns decoded into one object block.
+
+    Each distinct text is made a Python string once and its rows share it; tuple columns
+    become tuples; both are written straight into the block the frame keeps (building a
+    frame from separate columns copies them all into one block again). The other columns
+    are inserted as their own blocks. 357k records: 0.83 s with Arrow's conversion, 0.5 s
+    so (from Parquet)."""
     names = table.column_names
-    objects = [name for name in names if name in TUPLE_COLUMNS or name in texts]
+    objects = [
+        name
+        for name in names
+        if name in TUPLE_COLUMNS or pa.types.is_dictionary(table.schema.field(name).type)
+    ]
     block = np.empty((len(objects), table.num_rows), dtype=object)
     for row, name in enumerate(objects):
         values = table.column(name).combine_chunks()

@@ -294,7 +294,7 @@ class MatchRun(Base):
 
 class MatchFeaturePart(Base):
     """Matching's columns of the records (`matching.features.build_features`) as a
-    Parquet file, kept so an incremental match recomputes only what changed
+    compressed Arrow file, kept so an incremental match recomputes only what changed
     (`warehouse.feature_store`). Derived data: erasure deletes every part."""
 
     __tablename__ = "match_feature_part"

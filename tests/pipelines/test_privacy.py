@@ -25,7 +25,7 @@ JUERGEN_VALUES = ("j.weiss@web", "Weiß", "Weiss", "15112345678", "Hauptstr", "J
 
 def _dump(url: str) -> str:
     """Every row of every table as text: what an auditor would grep. Matching's stored
-    columns (compressed Parquet) are unpacked first."""
+    columns (compressed Arrow files) are unpacked first."""
     engine = engine_for(url)
     parts = []
     with engine.connect() as connection:

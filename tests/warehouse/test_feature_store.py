@@ -3,12 +3,16 @@ or an erasure leaves nothing to reuse, every value comes back as it went in."""
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import UTC, date, datetime
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import func, select
 
+from matching.catalog import TUPLE_COLUMNS
 from matching.features import record_features
 from tests.matching.helpers import frame, rec
 from warehouse.engine import create_schema, engine_for, session_factory
@@ -95,3 +99,37 @@ def test_tuples_of_any_length_and_an_empty_part_come_back(warehouse_url: str) ->
         empty = stored_features(session, "v1")
         assert empty is not None
         pd.testing.assert_frame_equal(empty.frame, columns.iloc[:0].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_a_parquet_part_of_an_earlier_version_is_still_read(warehouse_url: str) -> None:
+    """Parts were Parquet files (texts plain, tuples as lists) before they were Arrow
+    files: a warehouse upgraded in place reads them, and its next part is an Arrow file."""
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    columns = _columns()
+    arrays = {
+        name: pa.array([list(v) for v in columns[name]], pa.list_(pa.string()))
+        if name in TUPLE_COLUMNS
+        else pa.Array.from_pandas(columns[name])
+        for name in columns.columns
+    }
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(arrays), buffer, compression="zstd")
+    with session_factory(engine).begin() as session:
+        run = start_run(session, "landing")
+        session.add(
+            MatchFeaturePart(
+                run_id=run, fingerprint="v1", records=len(columns),
+                payload=buffer.getvalue(), at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+        stored = stored_features(session, "v1")
+        assert stored is not None
+        pd.testing.assert_frame_equal(stored.frame, columns)
+        store_features(session, run, "v1", columns.iloc[:1], replace=False)
+        payloads = session.scalars(select(MatchFeaturePart.payload).order_by(MatchFeaturePart.id))
+        assert [bytes(p)[:4] for p in payloads] == [b"PAR1", b"ARRO"]  # the files' magic
+        merged = stored_features(session, "v1")
+        assert merged is not None
+        pd.testing.assert_frame_equal(merged.frame, columns)
