@@ -17,7 +17,7 @@ from datetime import date, datetime
 from importlib import metadata, resources
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -147,13 +147,52 @@ def build_features(records: pd.DataFrame, nickname_files: tuple[str, ...] = ()) 
     return own
 
 
+class StoredColumns(Protocol):
+    """The match columns of an earlier match (`build_features` rows, ascending record ids),
+    decoded as needed: `warehouse.feature_store` keeps them as Arrow, `FrameColumns` as a
+    frame in memory."""
+
+    @property
+    def record_ids(self) -> npt.NDArray[np.int64]: ...
+
+    def rows(self, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
+        """The rows at `positions`, index 0..k-1."""
+        ...
+
+    def merged(self, kept: npt.NDArray[np.int64], fresh: pd.DataFrame) -> pd.DataFrame:
+        """The rows at `kept` (ascending positions) and the `fresh` rows (the same columns)
+        in record-id order, index 0..n-1."""
+        ...
+
+
+@dataclass(frozen=True)
+class FrameColumns:
+    """`StoredColumns` of a frame in memory."""
+
+    frame: pd.DataFrame
+
+    @property
+    def record_ids(self) -> npt.NDArray[np.int64]:
+        ids: npt.NDArray[np.int64] = self.frame["record_id"].to_numpy()
+        return ids
+
+    def rows(self, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
+        return self.frame.iloc[positions].reset_index(drop=True)
+
+    def merged(self, kept: npt.NDArray[np.int64], fresh: pd.DataFrame) -> pd.DataFrame:
+        if not len(fresh):
+            return self.frame.iloc[kept].reset_index(drop=True)
+        joined = pd.concat([self.frame.iloc[kept], fresh], ignore_index=True)
+        return joined.sort_values("record_id", kind="stable", ignore_index=True)
+
+
 def refreshed_features(
-    stored: pd.DataFrame,
+    stored: StoredColumns | pd.DataFrame,
     records: pd.DataFrame,
     present: pd.Index,
     nickname_files: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, npt.NDArray[np.bool_]]:
-    """`build_features` of the `present` record ids from the frame of an earlier match
+    """`build_features` of the `present` record ids from the columns of an earlier match
     (`stored`) and `records` (the new and changed ones, recomputed), and which rows differ
     from the stored ones (what to store again).
 
@@ -162,13 +201,19 @@ def refreshed_features(
     other value keeps its stored status. The same frame as computing everything again.
     """
     nicknames = keys.load_nicknames(nickname_files)
-    ids = stored["record_id"]
-    keep = ~ids.isin(records.index).to_numpy() & ids.isin(present).to_numpy()
+    columns = FrameColumns(stored) if isinstance(stored, pd.DataFrame) else stored
+    ids = columns.record_ids
+    recomputed = records.index.to_numpy()
+    keep = ~np.isin(ids, recomputed) & np.isin(ids, present.to_numpy())
     fresh = record_features(records, nickname_files)
-    touched = _Values.carried(stored[~keep]) | _Values.carried(fresh)
-    before = _Values.shared_in(stored[_SHARING_INPUTS][keep])
-    own = _merged(stored, np.flatnonzero(keep), fresh)
-    rewritten = touched.carriers(own) | own["record_id"].isin(records.index).to_numpy()
+    touched = _Values.carried(columns.rows(np.flatnonzero(~keep))) | _Values.carried(fresh)
+    # The fresh rows without sharing columns: False and empty until set below.
+    template = columns.rows(np.empty(0, dtype=np.int64))
+    unset = {name: _unset(template[name], len(fresh)) for name in SHARING_COLUMNS}
+    own = columns.merged(np.flatnonzero(keep), fresh.assign(**unset)[template.columns])
+    is_fresh = np.isin(own["record_id"].to_numpy(), recomputed)
+    before = _Values.shared_in(own, ~is_fresh)
+    rewritten = touched.carriers(own) | is_fresh
     # Rows carrying no value judged again keep their stored sharing columns: only the
     # rewritten ones get them set (a few percent of the rows on a daily run).
     rows = np.flatnonzero(rewritten)
@@ -182,18 +227,6 @@ def refreshed_features(
     return own, rewritten
 
 
-def _merged(stored: pd.DataFrame, kept: npt.NDArray[np.int64], fresh: pd.DataFrame) -> pd.DataFrame:
-    """The `kept` rows of `stored` and the `fresh` ones (without sharing columns: False and
-    empty until set) in record-id order."""
-    if not len(fresh):
-        return stored.iloc[kept].reset_index(drop=True)
-    unset = {name: _unset(stored[name], len(fresh)) for name in SHARING_COLUMNS}
-    joined = pd.concat(
-        [stored.iloc[kept], fresh.assign(**unset)[stored.columns]], ignore_index=True
-    )
-    return joined.sort_values("record_id", kind="stable", ignore_index=True)
-
-
 def _unset(column: pd.Series, n: int) -> npt.NDArray[Any]:
     """`n` placeholders of a stored sharing column's kind (empty tuples, False, 0) until
     `_set_shared` sets them: the joined column keeps the stored dtype."""
@@ -202,12 +235,6 @@ def _unset(column: pd.Series, n: int) -> npt.NDArray[Any]:
         empty[:] = [()] * n
         return empty
     return np.zeros(n, dtype=column.to_numpy().dtype)
-
-
-_SHARING_INPUTS = [
-    "email", "email_shared", "phone", "phone_shared", "phone_alt", "phone_alt_shared",
-    "identifiers_common",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -238,19 +265,20 @@ class _Values:
         )
 
     @classmethod
-    def shared_in(cls, frame: pd.DataFrame) -> _Values:
-        """The values a frame with `SHARING_COLUMNS` marks as shared."""
-        emails = frame["email"][frame["email_shared"].to_numpy(dtype=bool)]
-        phones = pd.concat(
-            [
-                frame["phone"][frame["phone_shared"].to_numpy(dtype=bool)],
-                frame["phone_alt"][frame["phone_alt_shared"].to_numpy(dtype=bool)],
-            ]
-        )
+    def shared_in(cls, frame: pd.DataFrame, rows: npt.NDArray[np.bool_]) -> _Values:
+        """The values the `rows` of a frame with `SHARING_COLUMNS` mark as shared."""
+
+        def marked(column: str, flag: str) -> npt.NDArray[np.object_]:
+            values: npt.NDArray[np.object_] = frame[column].to_numpy()
+            values = values[rows & frame[flag].to_numpy(dtype=bool)]
+            return values[pd.notna(values)]
+
+        phones = [marked("phone", "phone_shared"), marked("phone_alt", "phone_alt_shared")]
+        common = frame["identifiers_common"].to_numpy()[rows]
         return cls(
-            frozenset(emails.dropna()),
-            frozenset(phones.dropna()),
-            frozenset(chain.from_iterable(frame["identifiers_common"])),
+            frozenset(marked("email", "email_shared")),
+            frozenset(chain.from_iterable(phones)),
+            frozenset(chain.from_iterable(common)),
         )
 
     def carriers(self, frame: pd.DataFrame) -> npt.NDArray[np.bool_]:

@@ -219,12 +219,12 @@ def _refreshed_features(
         return _all_features(session, run_id, records, settings, prepared, fingerprint)
     present = index.index
     written = index["last_run_id"].to_numpy() > stored.run_id
-    unknown = ~present.isin(stored.frame["record_id"])
+    unknown = ~present.isin(stored.record_ids)
     changed = present[written | unknown]
     fresh = identity_frame(session, changed.tolist())
     reading = time.perf_counter()
     prepared["prepare"] += reading - started
-    features, rewritten = refreshed_features(stored.frame, fresh, present, settings.nickname_files)
+    features, rewritten = refreshed_features(stored, fresh, present, settings.nickname_files)
     compact = stored.parts >= MAX_PARTS
     part = features if compact else features[rewritten]
     store_features(session, run_id, fingerprint, part, replace=compact)

@@ -40,12 +40,70 @@ MAX_PARTS = 8  # beyond: the next match writes all records as one part again
 
 @dataclass(frozen=True)
 class StoredFeatures:
-    """The merged parts (one row per record id, ascending), the latest pipeline run that
-    wrote a part, and how many parts there are."""
+    """The merged parts as an Arrow table (one row per record id, ascending; texts
+    dictionary-encoded), the latest pipeline run that wrote a part, and how many parts
+    there are. Decoded into Python objects as needed (`matching.features.StoredColumns`):
+    an incremental match decodes its kept rows straight into the refreshed frame
+    (`merged`) rather than all rows into one frame and then copying them into another."""
 
-    frame: pd.DataFrame
+    table: pa.Table
     run_id: int
     parts: int
+
+    @property
+    def record_ids(self) -> npt.NDArray[np.int64]:
+        ids: npt.NDArray[np.int64] = self.table.column("record_id").to_numpy()
+        return ids
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Every row, decoded."""
+        return _frame(self.table)
+
+    def rows(self, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
+        """The rows at `positions`, decoded."""
+        return _frame(self.table.take(pa.array(positions, pa.int64())))
+
+    def merged(self, kept: npt.NDArray[np.int64], fresh: pd.DataFrame) -> pd.DataFrame:
+        """The rows at `kept` (ascending positions) and the `fresh` rows (the same columns)
+        in record-id order, index 0..n-1, decoded into one object block at once."""
+        table = self.table
+        ids = np.concatenate([self.record_ids[kept], fresh["record_id"].to_numpy()])
+        order = np.argsort(ids, kind="stable")
+        names = table.column_names
+        objects = _object_columns(table)
+        block = np.empty((len(objects), len(ids)), dtype=object)
+        for row, name in enumerate(objects):
+            column = table.column(name).combine_chunks()
+            added = fresh[name].to_numpy(dtype=object)
+            if name in TUPLE_COLUMNS:
+                source = np.empty(len(ids), dtype=object)
+                _tuples(column.take(pa.array(kept, pa.int64())), source[: len(kept)])
+                source[len(kept) :] = added
+                np.take(source, order, out=block[row])
+                continue
+            # Each distinct stored text and each fresh value once, then one take.
+            texts = column.dictionary.to_pylist()
+            source = np.empty(len(texts) + 1 + len(added), dtype=object)
+            source[: len(texts)] = texts
+            source[len(texts)] = None
+            source[len(texts) + 1 :] = added
+            codes = np.concatenate(
+                [
+                    column.indices.fill_null(len(texts)).to_numpy()[kept],
+                    np.arange(len(texts) + 1, len(source)),
+                ]
+            )
+            np.take(source, codes[order], out=block[row])
+        frame = pd.DataFrame(block.T, columns=objects, copy=False)
+        for position, name in enumerate(names):
+            if name not in objects:
+                values = np.concatenate(
+                    [table.column(name).to_numpy()[kept], fresh[name].to_numpy()]
+                )
+                frame.insert(position, name, values[order])
+        _release()
+        return frame
 
 
 def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None:
@@ -58,12 +116,14 @@ def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None
     ).all()
     if not rows or any(stamp != fingerprint for _, stamp, _ in rows):
         return None
-    frames = [_decode(payload) for _, _, payload in rows]
-    merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if len(frames) > 1:
-        merged = merged.drop_duplicates("record_id", keep="last")
-        merged = merged.sort_values("record_id", kind="stable", ignore_index=True)
-    return StoredFeatures(merged, max(run for run, _, _ in rows), len(rows))
+    tables = [_table(payload) for _, _, payload in rows]
+    table = tables[0]
+    if len(tables) > 1:  # a later part's row wins
+        table = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+        ids = table.column("record_id").to_numpy()
+        _, last = np.unique(ids[::-1], return_index=True)  # ascending ids
+        table = table.take(pa.array(len(ids) - 1 - last, pa.int64()))
+    return StoredFeatures(table, max(run for run, _, _ in rows), len(rows))
 
 
 def store_features(
@@ -108,15 +168,27 @@ def _arrow_file(frame: pd.DataFrame) -> bytes:
             flat = pa.array(list(chain.from_iterable(tuples)), pa.string())
             columns[name] = pa.ListArray.from_arrays(pa.array(offsets), flat)
         else:
-            column = pa.Array.from_pandas(values)
-            is_text = pa.types.is_string(column.type) or pa.types.is_null(column.type)
-            columns[name] = column.cast(pa.string()).dictionary_encode() if is_text else column
-    table = pa.table(columns)
+            columns[name] = pa.Array.from_pandas(values)
+    table = _conformed(pa.table(columns))
     sink = pa.BufferOutputStream()
     options = ipc.IpcWriteOptions(compression="lz4")
     with ipc.new_file(sink, table.schema, options=options) as writer:
         writer.write_table(table)
     return bytes(sink.getvalue())
+
+
+def _conformed(table: pa.Table) -> pa.Table:
+    """Texts (and columns of nothing but missing values) dictionary-encoded, lists as
+    lists of text: one schema for every part, whichever version wrote it."""
+    columns = []
+    for field in table.schema:
+        column = table.column(field.name)
+        if pa.types.is_list(field.type):
+            column = column.cast(pa.list_(pa.string()))
+        elif pa.types.is_string(field.type) or pa.types.is_null(field.type):
+            column = column.cast(pa.string()).dictionary_encode()
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 def _decode(payload: bytes) -> pd.DataFrame:
@@ -130,12 +202,21 @@ _ARROW_MAGIC = b"ARROW1"
 
 def _table(payload: bytes) -> pa.Table:
     """The stored table, texts dictionary-encoded: an Arrow file as written, or a Parquet
-    part of an earlier version read so."""
+    part of an earlier version conformed to it."""
     if payload[: len(_ARROW_MAGIC)] == _ARROW_MAGIC:
         return ipc.open_file(pa.BufferReader(payload)).read_all()
     schema = pq.read_schema(pa.BufferReader(payload))
     texts = [field.name for field in schema if pa.types.is_string(field.type)]
-    return pq.read_table(pa.BufferReader(payload), read_dictionary=texts)
+    return _conformed(pq.read_table(pa.BufferReader(payload), read_dictionary=texts))
+
+
+def _object_columns(table: pa.Table) -> list[str]:
+    """The columns decoded into Python objects: tuples and texts."""
+    return [
+        name
+        for name in table.column_names
+        if name in TUPLE_COLUMNS or pa.types.is_dictionary(table.schema.field(name).type)
+    ]
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
@@ -147,11 +228,7 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     are inserted as their own blocks. 357k records: 0.83 s with Arrow's conversion, 0.5 s
     so (from Parquet)."""
     names = table.column_names
-    objects = [
-        name
-        for name in names
-        if name in TUPLE_COLUMNS or pa.types.is_dictionary(table.schema.field(name).type)
-    ]
+    objects = _object_columns(table)
     block = np.empty((len(objects), table.num_rows), dtype=object)
     for row, name in enumerate(objects):
         values = table.column(name).combine_chunks()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -13,8 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from matching.catalog import TUPLE_COLUMNS
-from matching.features import record_features
+from matching.features import build_features, record_features, refreshed_features
 from tests.matching.helpers import frame, rec
+from tests.matching.synthetic import synthetic_records
 from warehouse.engine import create_schema, engine_for, session_factory
 from warehouse.feature_store import forget_features, store_features, stored_features
 from warehouse.models import MatchFeaturePart
@@ -133,3 +135,44 @@ def test_a_parquet_part_of_an_earlier_version_is_still_read(warehouse_url: str) 
         merged = stored_features(session, "v1")
         assert merged is not None
         pd.testing.assert_frame_equal(merged.frame, columns)
+
+
+@pytest.mark.parametrize("warehouse_url", BACKENDS, indirect=True)
+def test_stored_columns_refresh_into_the_whole_frame_over_parts(warehouse_url: str) -> None:
+    """An incremental match decodes the kept rows of the stored parts straight into the
+    refreshed frame: the same frame as recomputing every record, and as refreshing the
+    decoded frame in memory; its rewritten rows, stored as a part, read back merged."""
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    records, _ = synthetic_records(300, seed=3)
+    rng = np.random.default_rng(9)
+    ids = records.index.to_numpy()
+    stored_frame = build_features(records)
+    edited = records.copy()
+    chosen = rng.choice(ids, size=len(ids) // 4, replace=False)
+    edited.loc[chosen, "email"] = records.loc[rng.choice(ids, size=len(chosen)), "email"].to_numpy()
+    removed = rng.choice(np.setdiff1d(ids, chosen), size=15, replace=False)
+    added = records.loc[rng.choice(ids, size=25, replace=False)].copy()
+    added.index = pd.RangeIndex(ids.max() + 1, ids.max() + 26)
+    now = pd.concat([edited.drop(index=removed), added])
+    changed = now.loc[np.concatenate([np.setdiff1d(chosen, removed), added.index.to_numpy()])]
+    with session_factory(engine).begin() as session:
+        first = start_run(session, "landing")
+        store_features(session, first, "v1", stored_frame, replace=True)
+    with session_factory(engine).begin() as session:
+        stored = stored_features(session, "v1")
+        assert stored is not None
+        refreshed, rewritten = refreshed_features(stored, changed, now.index)
+        in_memory, rewritten_in_memory = refreshed_features(stored_frame, changed, now.index)
+        pd.testing.assert_frame_equal(refreshed, build_features(now))
+        pd.testing.assert_frame_equal(refreshed, in_memory)
+        assert (rewritten == rewritten_in_memory).all() and rewritten.sum() > len(changed)
+        store_features(
+            session, start_run(session, "landing"), "v1", refreshed[rewritten], replace=False
+        )
+    with session_factory(engine).begin() as session:
+        merged = stored_features(session, "v1")
+        assert merged is not None and merged.parts == 2
+        # The removed records' rows stay in the first part until it is compacted.
+        kept = ~np.isin(merged.record_ids, removed)
+        pd.testing.assert_frame_equal(merged.frame[kept].reset_index(drop=True), refreshed)
