@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from matching.catalog import TUPLE_COLUMNS
@@ -132,8 +132,10 @@ def store_features(
     """Add `frame` (build_features rows) as a part; `replace` drops the others first."""
     if replace:
         forget_features(session)
-    session.add(
-        MatchFeaturePart(
+    # A Core insert: an ORM object would hold the payload (31 MB at 357k records) in the
+    # session until the match commits, on top of its peak.
+    session.execute(
+        insert(MatchFeaturePart).values(
             run_id=run_id,
             fingerprint=fingerprint,
             records=len(frame),
@@ -141,7 +143,6 @@ def store_features(
             at=datetime.now(UTC),
         )
     )
-    session.flush()
 
 
 def forget_features(session: Session) -> None:

@@ -176,3 +176,26 @@ def test_stored_columns_refresh_into_the_whole_frame_over_parts(warehouse_url: s
         # The removed records' rows stay in the first part until it is compacted.
         kept = ~np.isin(merged.record_ids, removed)
         pd.testing.assert_frame_equal(merged.frame[kept].reset_index(drop=True), refreshed)
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_a_refresh_that_only_removes_records(warehouse_url: str) -> None:
+    """No record recomputed, one gone: its mobile stops being shared by the other."""
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    before = frame(
+        rec(first_name="Anna", last_name="Berg", phone="+4917011111111"),
+        rec(first_name="Udo", last_name="Lenz", phone="+4917011111111"),
+        rec(first_name="Eva", last_name="Roth"),
+        ids=[1, 2, 3],
+    )
+    now = before.loc[[1, 3]]
+    with session_factory(engine).begin() as session:
+        store_features(
+            session, start_run(session, "landing"), "v1", build_features(before), replace=True
+        )
+        stored = stored_features(session, "v1")
+        assert stored is not None
+        refreshed, rewritten = refreshed_features(stored, now.iloc[:0], now.index)
+    pd.testing.assert_frame_equal(refreshed, build_features(now))
+    assert rewritten.tolist() == [True, False]
