@@ -174,7 +174,9 @@ def _arrow_file(frame: pd.DataFrame) -> memoryview:
             columns[name] = pa.Array.from_pandas(values)
     table = pa.table(columns)
     sink = pa.BufferOutputStream()
-    options = ipc.IpcWriteOptions(compression="lz4")
+    # On this thread: Arrow's pool threads keep what they allocated (mimalloc's per-thread
+    # heaps), 60 MiB more at a full match's peak at 357k records.
+    options = ipc.IpcWriteOptions(compression="lz4", use_threads=False)
     with ipc.new_file(sink, table.schema, options=options) as writer:
         writer.write_table(table)
     return memoryview(sink.getvalue())  # the written bytes, not a copy of them
@@ -207,7 +209,8 @@ def _table(payload: bytes) -> pa.Table:
     """The stored table, texts dictionary-encoded: an Arrow file as written, or a Parquet
     part of an earlier version conformed to it."""
     if payload[: len(_ARROW_MAGIC)] == _ARROW_MAGIC:
-        return ipc.open_file(pa.BufferReader(payload)).read_all()
+        options = ipc.IpcReadOptions(use_threads=False)  # see `_arrow_file`
+        return ipc.open_file(pa.BufferReader(payload), options=options).read_all()
     schema = pq.read_schema(pa.BufferReader(payload))
     texts = [field.name for field in schema if pa.types.is_string(field.type)]
     return _conformed(pq.read_table(pa.BufferReader(payload), read_dictionary=texts))
