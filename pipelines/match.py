@@ -226,6 +226,7 @@ def _refreshed_features(
     prepared["prepare"] += reading - started
     features, rewritten = refreshed_features(stored, fresh, present, settings.nickname_files)
     compact = stored.parts >= MAX_PARTS
+    del stored  # its Arrow columns go back to the system when the part is stored
     part = features if compact else features[rewritten]
     store_features(session, run_id, fingerprint, part, replace=compact)
     prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - reading
