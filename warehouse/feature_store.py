@@ -3,10 +3,9 @@ runs so that an incremental match recomputes only the records that changed
 (`matching.features.refreshed_features`).
 
 They are Arrow IPC files (LZ4-compressed) in `match_feature_part`: a full match writes one
-part holding
-every record, an incremental match adds a part with the rows it changed (the records it
-recomputed and the carriers of values whose sharing it judged again), and reading merges
-the parts, a later part's row winning. Parts made under another
+part holding every record, an incremental match adds a part with the rows it changed (the
+records it recomputed and the carriers of values whose sharing it judged again), and
+reading merges the parts, a later part's row winning. Parts made under another
 fingerprint (other feature code or nickname lists) are not used. Erasure deletes every
 part (`forget_features`): the next match recomputes them, and no erased value outlives
 its record here.
@@ -61,47 +60,13 @@ class StoredFeatures:
         return _frame(self.table)
 
     def rows(self, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
-        """The rows at `positions`, decoded."""
-        return _frame(self.table.take(pa.array(positions, pa.int64())))
+        """The rows at `positions` (ascending), decoded."""
+        return _frame(self.table, positions)
 
     def merged(self, kept: npt.NDArray[np.int64], fresh: pd.DataFrame) -> pd.DataFrame:
         """The rows at `kept` (ascending positions) and the `fresh` rows (the same columns)
         in record-id order, index 0..n-1, decoded into one object block at once."""
-        table = self.table
-        ids = np.concatenate([self.record_ids[kept], fresh["record_id"].to_numpy()])
-        order = np.argsort(ids, kind="stable")
-        names = table.column_names
-        objects = _object_columns(table)
-        block = np.empty((len(objects), len(ids)), dtype=object)
-        for row, name in enumerate(objects):
-            column = table.column(name).combine_chunks()
-            added = fresh[name].to_numpy(dtype=object)
-            if name in TUPLE_COLUMNS:
-                source = np.empty(len(ids), dtype=object)
-                _tuples(column.take(pa.array(kept, pa.int64())), source[: len(kept)])
-                source[len(kept) :] = added
-                np.take(source, order, out=block[row])
-                continue
-            # Each distinct stored text and each fresh value once, then one take.
-            texts = column.dictionary.to_pylist()
-            source = np.empty(len(texts) + 1 + len(added), dtype=object)
-            source[: len(texts)] = texts
-            source[len(texts)] = None
-            source[len(texts) + 1 :] = added
-            codes = np.concatenate(
-                [
-                    column.indices.fill_null(len(texts)).to_numpy()[kept],
-                    np.arange(len(texts) + 1, len(source)),
-                ]
-            )
-            np.take(source, codes[order], out=block[row])
-        frame = pd.DataFrame(block.T, columns=objects, copy=False)
-        for position, name in enumerate(names):
-            if name not in objects:
-                values = np.concatenate(
-                    [table.column(name).to_numpy()[kept], fresh[name].to_numpy()]
-                )
-                frame.insert(position, name, values[order])
+        frame = _frame(self.table, kept, fresh)
         _release()
         return frame
 
@@ -225,8 +190,13 @@ def _object_columns(table: pa.Table) -> list[str]:
     ]
 
 
-def _frame(table: pa.Table) -> pd.DataFrame:
-    """The frame again, its text and tuple columns decoded into one object block.
+def _frame(
+    table: pa.Table, kept: npt.NDArray[np.int64] | None = None, fresh: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The rows of `table` (those at `kept`, ascending positions, if given) as a frame, its
+    text and tuple columns decoded into one object block; with `fresh` rows (the same
+    columns, in memory) joined in record-id order: an incremental match's refreshed
+    frame, decoded at once rather than as a frame of every stored row copied into another.
 
     Each distinct text is made a Python string once and its rows share it; tuple columns
     become tuples; both are written straight into the block the frame keeps (building a
@@ -235,24 +205,46 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     so (from Parquet)."""
     names = table.column_names
     objects = _object_columns(table)
-    block = np.empty((len(objects), table.num_rows), dtype=object)
+    rows = np.arange(table.num_rows) if kept is None else kept
+    size = len(rows) + (0 if fresh is None else len(fresh))
+    order = None  # the rows' order: as stored, or by record id with the fresh ones
+    if fresh is not None:
+        ids = np.concatenate(
+            [table.column("record_id").to_numpy()[rows], fresh["record_id"].to_numpy()]
+        )
+        order = np.argsort(ids, kind="stable")
+    block = np.empty((len(objects), size), dtype=object)
     for row, name in enumerate(objects):
-        values = table.column(name).combine_chunks()
+        column = table.column(name).combine_chunks()
+        added = _NONE if fresh is None else fresh[name].to_numpy(dtype=object)
         if name in TUPLE_COLUMNS:
-            _tuples(values, block[row])
-        else:
-            _shared_texts(values, block[row])
+            taken = column if kept is None else column.take(pa.array(kept, pa.int64()))
+            source = np.empty(size, dtype=object)
+            _tuples(taken, source[: len(rows)])
+            source[len(rows) :] = added
+            codes = np.arange(size)
+        else:  # each distinct stored text once, None, then the fresh values
+            texts = column.dictionary.to_pylist()
+            source = np.empty(len(texts) + 1 + len(added), dtype=object)
+            source[: len(texts)] = texts
+            source[len(texts)] = None
+            source[len(texts) + 1 :] = added
+            stored = column.indices.fill_null(len(texts)).to_numpy()
+            codes = np.concatenate(
+                [stored if kept is None else stored[kept], np.arange(len(texts) + 1, len(source))]
+            )
+        np.take(source, codes if order is None else codes[order], out=block[row])
     frame = pd.DataFrame(block.T, columns=objects, copy=False)
     for position, name in enumerate(names):
         if name not in objects:
-            frame.insert(position, name, table.column(name).to_numpy())
+            values = table.column(name).to_numpy()[rows]
+            if fresh is not None:
+                values = np.concatenate([values, fresh[name].to_numpy()])[order]
+            frame.insert(position, name, values)
     return frame
 
 
-def _shared_texts(values: pa.DictionaryArray, out: npt.NDArray[np.object_]) -> None:
-    """The texts into `out`, None where missing, one string per distinct text."""
-    distinct = np.array([*values.dictionary.to_pylist(), None], dtype=object)
-    np.take(distinct, values.indices.fill_null(len(distinct) - 1).to_numpy(), out=out)
+_NONE = np.empty(0, dtype=object)  # no fresh rows
 
 
 def _tuples(values: pa.ListArray, out: npt.NDArray[np.object_]) -> None:
