@@ -403,7 +403,10 @@ class FileStager:
                 late.append(self._version_values(record_id, values, valid_to=known_from))
                 continue
             self.counts.updated += 1
-            del values["first_run_id"]
+            # Its key stays: not set again, so the unique (source, source_key) index
+            # entry of each changed record is not rewritten.
+            for unchanged in ("first_run_id", "source", "source_key"):
+                del values[unchanged]
             changed[record_id] = (parsed, values)
         if inserts:
             ids = allocate_ids(self._session, _TABLES["source_record"], len(inserts))
