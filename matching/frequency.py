@@ -298,7 +298,7 @@ def _count_namesakes(
     )
     found = ~np.isnan(shares)
     cache["namesake_shares"][found] = shares[found]
-    counted |= wanted
+    counted |= wanted | found  # every bearer of a counted name has its share now
 
 
 _IDENTITY_COLUMNS = (
