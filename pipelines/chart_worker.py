@@ -166,7 +166,7 @@ def _shareable(url: str) -> bool:
     return database not in ("", ":memory:") and "mode=memory" not in str(parsed)
 
 
-# What the worker can be asked to do: task -> "module:function".
+# What the worker can be asked to do: task -> "module:function", imported when it starts.
 TASKS = {
     "staged_report": "pipelines.quality:staged_report_apart",
     "scores": "pipelines.quality:scores_apart",
@@ -174,30 +174,25 @@ TASKS = {
 }
 
 
-def _task(name: str) -> Callable[..., Any]:
-    module, function = TASKS[name].split(":")
-    task: Callable[..., Any] = getattr(importlib.import_module(module), function)
-    return task
-
-
-def _import_tasks() -> None:
-    for path in TASKS.values():
-        importlib.import_module(path.split(":")[0])
+def _tasks() -> dict[str, Callable[..., Any]]:
+    found = {}
+    for task, path in TASKS.items():
+        module, name = path.split(":")
+        found[task] = getattr(importlib.import_module(module), name)
+    return found
 
 
 def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
     """Answer requests until stdin closes; a task's exception is its answer. The tasks'
-    modules are imported on a thread from the start, the report's first: a run's first
-    request comes after its staging and finds them (the match's take two seconds), and a
-    short run's staging figures need not wait for the match's."""
-    threading.Thread(target=_import_tasks, name="imports", daemon=True).start()
+    modules are imported first, while the run stages: the first request finds them."""
+    tasks = _tasks()
     while True:
         try:
             task, args = pickle.load(requests)
         except EOFError:
             return
         try:
-            answer: tuple[bool, Any] = (True, _task(task)(*args))
+            answer: tuple[bool, Any] = (True, tasks[task](*args))
         except Exception as exc:  # noqa: BLE001 - the caller decides; it must get an answer
             answer = (False, exc)
         try:
