@@ -89,12 +89,15 @@ def adjust_weights(
     adjusted = weights.copy()
     floor = settings.scoring.tf_min_u
     cache: dict[str, npt.NDArray[Any]] = {} if memo is None else memo
-    _count_frame(features, settings, cache)
+    if "identities" not in cache:
+        cache["identities"] = identity_labels(features)
     identities = cache["identities"]
     for column, comparison in enumerate(settings.comparisons):
         params = parameters.comparisons[column]
         for level in comparison.term_frequency:
             feature = TF_COLUMNS[comparison.method][level]
+            if feature not in cache:
+                cache[feature] = value_frequencies(features[feature], identities)
             code = comparison.code(level)
             where = np.flatnonzero(codes[:, column] == code)
             if where.size == 0:
@@ -104,44 +107,11 @@ def adjust_weights(
             u = np.maximum(frequency[known], floor)
             adjusted[where[known], column] = np.log2(params.m[code] / u).astype(np.float32)
     _namesakes(adjusted, codes, pairs, features, settings, parameters, cache, identities)
+    if "alike_first_names" not in cache:
+        cache["alike_first_names"] = np.array(alike_first_name_share(features, identities))
     alike = float(cache["alike_first_names"])
     _same_name_household(adjusted, codes, settings, parameters, alike)
     return adjusted
-
-
-def frame_counts(
-    features: pd.DataFrame, settings: MatchSettings, names_of: npt.NDArray[np.int64]
-) -> dict[str, npt.NDArray[Any]]:
-    """A `memo` for `adjust_weights` on `features` with everything it counts over the whole
-    frame counted in advance, the namesakes for the full names of the records at
-    `names_of` (positions): the same arrays it would count itself, so that another
-    process can count them while this one compares (an incremental match's pairs all
-    touch a few records, and counting over every record is most of their scoring)."""
-    memo: dict[str, npt.NDArray[Any]] = {}
-    if len(features) < settings.scoring.min_records_for_tf:
-        return memo
-    _count_frame(features, settings, memo)
-    names = (_exact_name(settings, "first_name"), _exact_name(settings, "last_name"))
-    if None not in names:
-        _count_namesakes(features, memo["identities"], settings, memo, names_of)
-    return memo
-
-
-def _count_frame(
-    features: pd.DataFrame, settings: MatchSettings, cache: dict[str, npt.NDArray[Any]]
-) -> None:
-    """Fill `cache` with the counts over the whole frame that do not depend on the pairs:
-    identities, each adjusted level's value frequencies, the alike first names' share."""
-    if "identities" not in cache:
-        cache["identities"] = identity_labels(features)
-    identities = cache["identities"]
-    for comparison in settings.comparisons:
-        for level in comparison.term_frequency:
-            feature = TF_COLUMNS[comparison.method][level]
-            if feature not in cache:
-                cache[feature] = value_frequencies(features[feature], identities)
-    if "alike_first_names" not in cache:
-        cache["alike_first_names"] = np.array(alike_first_name_share(features, identities))
 
 
 # Name levels under which two records name the same member of a household: the names

@@ -13,7 +13,7 @@ Review-band pairs with a record outside the region are reported, never clustered
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -25,7 +25,6 @@ import pandas as pd
 from matching.blocking import BlockingMemo, candidate_pairs
 from matching.comparisons import compare_pairs
 from matching.features import build_features
-from matching.frequency import frame_counts
 from matching.keys import load_nicknames
 from matching.linker import (
     ScoredPairs,
@@ -69,16 +68,13 @@ def relink(
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Sequence[tuple[int, int]] = (),
     features: pd.DataFrame | None = None,
-    counted: Counted | None = None,
 ) -> RelinkResult:
     """Re-match around the `changed` record ids of `records` (all identity records), or of
     their `features` (`build_features`) when given instead.
 
     `current` maps record id -> current cluster (customer) label for records already
     clustered; `stale` are labels whose customers lost a record (erased, no identity left)
-    and are re-clustered too. Term frequencies still come from all records: `counted`,
-    asked once before the first pairs are scored, may hand them over counted already
-    (`region_counts` of the same frame, by another process); None: counted here.
+    and are re-clustered too. Term frequencies still come from all records.
     """
     timings: dict[str, float] = {}
     lap = _stopwatch(timings)
@@ -93,7 +89,10 @@ def relink(
     must = _position_pairs(ids, must_link)
     lap("features")
 
-    region, changed_count = _first_region(features, labels, changed, stale)
+    region = np.isin(ids, np.asarray(changed, dtype=np.int64))
+    changed_count = int(region.sum())
+    region |= _fellow_carriers(features, region)
+    region |= np.isin(labels, labels[region]) | np.isin(labels, np.asarray(stale, np.int64))
     compare = partial(
         compare_pairs, features, comparisons=settings.comparisons, nicknames=nicknames
     )
@@ -111,9 +110,6 @@ def relink(
         lap("blocking")
         codes = compare(pairs)
         lap("comparisons")
-        if counted is not None:
-            memo.update(_handed_over(counted, ids))
-            counted = None
         scored = score_pairs(features, pairs, codes, settings, parameters, memo)
         found.append(scored.subset(scored.score >= settings.review_threshold))
         lap("scoring")
@@ -143,55 +139,6 @@ def relink(
         timings=timings,
         kinds=kinds_by_record(features),
     )
-
-
-Counts = dict[str, npt.NDArray[Any]]
-# Another process's `region_counts`, with the record ids of the frame it counted on.
-Counted = Callable[[], tuple[npt.NDArray[np.int64], Counts] | None]
-
-
-def region_counts(
-    features: pd.DataFrame,
-    changed: Sequence[int],
-    current: pd.Series,
-    settings: MatchSettings,
-    stale: Sequence[int] = (),
-) -> Counts:
-    """What `relink` with these arguments counts over the whole frame to score its pairs
-    (`frequency.frame_counts`), the namesakes of the names in its first region: a pair
-    agreeing on the full name has it on both sides, so all pairs of the first round find
-    their names counted. Later rounds count the few names they add themselves."""
-    labels = _current_labels(features["record_id"].to_numpy(), current)
-    region, _ = _first_region(features, labels, changed, stale)
-    return frame_counts(features, settings, np.flatnonzero(region))
-
-
-def _first_region(
-    features: pd.DataFrame,
-    labels: npt.NDArray[np.int64],
-    changed: Sequence[int],
-    stale: Sequence[int],
-) -> tuple[Mask, int]:
-    """The changed records, the fellow carriers of their values and all records of their
-    customers and of the `stale` ones; and how many records changed."""
-    ids = features["record_id"].to_numpy()
-    region = np.isin(ids, np.asarray(changed, dtype=np.int64))
-    changed_count = int(region.sum())
-    region |= _fellow_carriers(features, region)
-    region |= np.isin(labels, labels[region]) | np.isin(labels, np.asarray(stale, np.int64))
-    return region, changed_count
-
-
-def _handed_over(counted: Counted, ids: npt.NDArray[np.int64]) -> Counts:
-    """The counts `counted` hands over, if they were counted on records `ids`."""
-    handed = counted()
-    if handed is None:
-        return {}
-    counted_ids, counts = handed
-    if not np.array_equal(counted_ids, ids):
-        logger.warning("the counts handed over are of other records: counting here")
-        return {}
-    return counts
 
 
 SHARED_VALUE_COLUMNS = ("email", "phone", "phone_alt", "identifiers")

@@ -1,4 +1,4 @@
-"""A process of our own that reads report figures, draws charts and counts beside a run.
+"""A process of our own that reads report figures and draws charts beside a run.
 
 matplotlib holds the interpreter lock while it draws (a day's report spent about a
 second on seven charts), so a thread cannot draw beside the match: a second interpreter
@@ -7,15 +7,12 @@ rather than through multiprocessing, whose spawning re-imports the caller's `__m
 (a user's script, run again). Requests and answers are pickles over its stdin and stdout,
 answered in order; one worker per process serves every run and exits when its stdin
 closes (the parent exited or closed it). The caller draws in its own process whatever
-the worker cannot answer (it did not start, it died): `WorkerGone`. An incremental match
-has it count the whole warehouse's term frequencies while the match compares its pairs
-(`pipelines.match.counts_apart`): the other core's work again.
+the worker cannot answer (it did not start, it died): `WorkerGone`.
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib
 import logging
 import os
 import pickle
@@ -166,33 +163,17 @@ def _shareable(url: str) -> bool:
     return database not in ("", ":memory:") and "mode=memory" not in str(parsed)
 
 
-# What the worker can be asked to do: task -> "module:function", imported when it starts.
-TASKS = {
-    "staged_report": "pipelines.quality:staged_report_apart",
-    "scores": "pipelines.quality:scores_apart",
-    "match_counts": "pipelines.match:counts_apart",
-}
-
-
-def _tasks() -> dict[str, Callable[..., Any]]:
-    found = {}
-    for task, path in TASKS.items():
-        module, name = path.split(":")
-        found[task] = getattr(importlib.import_module(module), name)
-    return found
-
-
 def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """Answer requests until stdin closes; a task's exception is its answer. The tasks'
-    modules are imported first, while the run stages: the first request finds them."""
-    tasks = _tasks()
+    """Answer requests until stdin closes; a task's exception is its answer."""
+    from pipelines.quality import WORKER_TASKS
+
     while True:
         try:
             task, args = pickle.load(requests)
         except EOFError:
             return
         try:
-            answer: tuple[bool, Any] = (True, tasks[task](*args))
+            answer: tuple[bool, Any] = (True, WORKER_TASKS[task](*args))
         except Exception as exc:  # noqa: BLE001 - the caller decides; it must get an answer
             answer = (False, exc)
         try:

@@ -8,26 +8,22 @@ match is recorded in `match_run` with its parameters.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from matching.features import build_features, feature_fingerprint, refreshed_features
-from matching.incremental import Counted, Counts, region_counts, relink
+from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
 from matching.person_values import held_by_both
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
-from pipelines.chart_worker import shared_worker
 from warehouse.decisions import Constraints, load_constraints
-from warehouse.engine import make_engine, session_factory
 from warehouse.feature_store import MAX_PARTS, store_features, stored_features
 from warehouse.golden import SurvivorshipPolicy
 from warehouse.identity import previous_links
@@ -44,8 +40,6 @@ from warehouse.publish import (
     identity_index,
     publish_partition,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -218,97 +212,25 @@ def _refreshed_features(
     Without usable stored columns, all records are read and recomputed."""
     started = time.perf_counter()
     fingerprint = feature_fingerprint(settings.nickname_files)
-    refreshed = _refresh(session, index, fingerprint, settings, prepared)
-    if refreshed is None:
+    stored = stored_features(session, fingerprint)
+    if stored is None:
         records = identity_frame(session)
         prepared["prepare"] += time.perf_counter() - started
         return _all_features(session, run_id, records, settings, prepared, fingerprint)
-    storing = time.perf_counter()
-    features, rewritten, compact = refreshed
-    store_features(
-        session, run_id, fingerprint, features if compact else features[rewritten], replace=compact
-    )
-    prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - storing
-    return features
-
-
-def _refresh(
-    session: Session,
-    index: pd.DataFrame,
-    fingerprint: str,
-    settings: MatchSettings,
-    prepared: dict[str, float],
-) -> tuple[pd.DataFrame, npt.NDArray[np.bool_], bool] | None:
-    """The refreshed features of the records in `index` (`refreshed_features`), which of
-    them are rewritten, and whether the stored parts are due to be compacted; None without
-    usable stored columns. Reads only: the worker refreshes them too (`counts_apart`)."""
-    started = time.perf_counter()
-    stored = stored_features(session, fingerprint)
-    if stored is None:
-        return None
     present = index.index
     written = index["last_run_id"].to_numpy() > stored.run_id
     unknown = ~present.isin(stored.record_ids)
-    fresh = identity_frame(session, present[written | unknown].tolist())
+    changed = present[written | unknown]
+    fresh = identity_frame(session, changed.tolist())
     reading = time.perf_counter()
-    prepared["prepare"] = prepared.get("prepare", 0.0) + reading - started
+    prepared["prepare"] += reading - started
     features, rewritten = refreshed_features(stored, fresh, present, settings.nickname_files)
     compact = stored.parts >= MAX_PARTS
+    del stored  # its Arrow columns go back to the system when the part is stored
+    part = features if compact else features[rewritten]
+    store_features(session, run_id, fingerprint, part, replace=compact)
     prepared["features"] = prepared.get("features", 0.0) + time.perf_counter() - reading
-    return features, rewritten, compact  # the stored Arrow columns go back to the system
-
-
-def counts_apart(
-    warehouse_url: str,
-    index: pd.DataFrame,
-    changed: tuple[int, ...],
-    current: pd.Series,
-    stale: list[int],
-    settings: MatchSettings,
-) -> tuple[npt.NDArray[np.int64], Counts] | None:
-    """The chart worker's: what an incremental match's `relink` counts over every record
-    (`region_counts`), on features it refreshes as the match does, in a session of its own
-    (the match's rewritten rows are not committed yet, so it reads what the match read).
-    With the record ids it counted on, which the match checks against its own."""
-    engine = make_engine(warehouse_url)
-    try:
-        with session_factory(engine)() as session:
-            fingerprint = feature_fingerprint(settings.nickname_files)
-            refreshed = _refresh(session, index, fingerprint, settings, {})
-    finally:
-        engine.dispose()
-    if refreshed is None:
-        return None
-    features = refreshed[0]
-    counts = region_counts(features, changed, current, settings, stale)
-    return features["record_id"].to_numpy(), counts
-
-
-def _counts_aside(
-    session: Session,
-    index: pd.DataFrame,
-    plan: MatchPlan,
-    current: pd.Series,
-    stale: list[int],
-    settings: MatchSettings,
-) -> Counted | None:
-    """Ask the run's chart worker to count what `relink` counts over every record while
-    this process refreshes, blocks and compares; None without a worker (it counts here)."""
-    url = session.get_bind().engine.url.render_as_string(hide_password=False)
-    worker = shared_worker(url, start=False)
-    if worker is None:
-        return None
-    counting = worker.submit("match_counts", url, index, plan.changed, current, stale, settings)
-
-    def handed_over() -> tuple[npt.NDArray[np.int64], Counts] | None:
-        try:
-            counts: tuple[npt.NDArray[np.int64], Counts] | None = counting.result()
-        except Exception as exc:  # noqa: BLE001 - counting here gives the same counts
-            logger.warning("the chart worker did not count (%s): counting here", exc)
-            return None
-        return counts
-
-    return handed_over
+    return features
 
 
 def _incremental(
@@ -340,7 +262,6 @@ def _incremental(
     current = pd.Series(labels[present], index=linked_records[present], dtype="int64")
     stale = np.unique(labels[~present]).tolist()  # customers that lost a record
     prepared["prepare"] += time.perf_counter() - started
-    counted = _counts_aside(session, index, plan, current, stale, settings)
     features = _refreshed_features(session, run_id, index, settings, prepared)
     result = relink(
         None,
@@ -352,7 +273,6 @@ def _incremental(
         must_link=constraints.must_link,
         cannot_link=constraints.cannot_link,
         features=features,
-        counted=counted,
     )
     clusters = _as_dict(current)
     offset = len(customer_ids)

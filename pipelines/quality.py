@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -139,14 +140,18 @@ def _staged_here(warehouse_url: str) -> StagedReport:
     return StagedReport(staged_figures_of(warehouse_url))
 
 
-def staged_report_apart(warehouse_url: str) -> StagedReport:
+def _staged_report(warehouse_url: str) -> StagedReport:
     """The chart worker's: the staging figures and their charts."""
     with _reading(warehouse_url, apart=True) as session:
         figures = staging_figures(session)
     return StagedReport(figures, tuple(staging_charts(figures)))
 
 
-scores_apart = partial(_scores, apart=True)  # the chart worker's
+# What the chart worker can be asked to do.
+WORKER_TASKS: dict[str, Callable[..., Any]] = {
+    "staged_report": _staged_report,
+    "scores": partial(_scores, apart=True),
+}
 
 
 def quality_markdown(figures: QualityFigures) -> str:

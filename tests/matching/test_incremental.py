@@ -12,11 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching import frequency
-from matching.features import build_features
-from matching.incremental import region_counts, relink
+from matching.incremental import relink
 from matching.linker import link_records
-from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
 from tests.matching.helpers import frame, rec
 from tests.matching.synthetic import synthetic_records
@@ -118,60 +115,3 @@ def test_a_stale_customer_is_rebuilt_from_its_remaining_records() -> None:
 
     assert after.changed == 0
     assert after.clusters.nunique() == 2
-
-
-def _grown(seed: int) -> tuple[pd.DataFrame, list[int], pd.Series, MatchSettings, ModelParameters]:
-    """3,000 records with term frequencies on, 150 of them new since a match."""
-    records, _ = synthetic_records(people=1_200, seed=seed)
-    settings = default_settings()
-    assert len(records) >= settings.scoring.min_records_for_tf
-    new = np.random.default_rng(seed).choice(records.index.to_numpy(), 150, replace=False)
-    earlier = link_records(records.drop(index=new), settings)
-    assert earlier.parameters is not None
-    return records, new.tolist(), earlier.clusters, settings, earlier.parameters
-
-
-def test_counts_handed_over_score_the_pairs_as_counted_here(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    records, new, before, settings, parameters = _grown(5)
-    here = relink(records, new, before, parameters, settings)
-    features = build_features(records, settings.nickname_files)
-    counts = region_counts(features, new, before, settings)
-    handed = (features["record_id"].to_numpy(), counts)
-    # Handed over, the frame's identities and namesakes are not counted again.
-    monkeypatch.setattr(frequency, "identity_labels", _not_again)
-    monkeypatch.setattr(frequency, "told_apart_share", _not_again)
-
-    over = relink(
-        None,
-        new,
-        before,
-        parameters,
-        settings,
-        features=features,
-        counted=lambda: handed,
-    )
-
-    pd.testing.assert_frame_equal(over.pairs, here.pairs)
-    pd.testing.assert_series_equal(over.clusters, here.clusters)
-    assert (over.pairs["decision"] == "auto").sum() > 100
-
-
-def test_counts_of_other_records_are_not_used(caplog: pytest.LogCaptureFixture) -> None:
-    records, new, before, settings, parameters = _grown(7)
-    here = relink(records, new, before, parameters, settings)
-    features = build_features(records, settings.nickname_files)
-    others = features.iloc[1:].reset_index(drop=True)  # one record fewer: other positions
-    handed = (others["record_id"].to_numpy(), region_counts(others, new, before, settings))
-
-    over = relink(records, new, before, parameters, settings, counted=lambda: handed)
-    nothing = relink(records, new, before, parameters, settings, counted=lambda: None)
-
-    assert "counts handed over are of other records" in caplog.text
-    pd.testing.assert_frame_equal(over.pairs, here.pairs)
-    pd.testing.assert_frame_equal(nothing.pairs, here.pairs)
-
-
-def _not_again(*args: object, **kwargs: object) -> None:
-    raise AssertionError("counted again")

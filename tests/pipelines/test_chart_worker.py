@@ -4,20 +4,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from matching.features import build_features
-from matching.incremental import region_counts
-from matching.settings import default_settings
 from pipelines import quality
 from pipelines.chart_worker import ChartWorker, WorkerGone, result_or, shared_worker
 from pipelines.demo.generator import generate_landing
 from pipelines.flow import consolidate
 from pipelines.quality import StagedReport, staged_figures_of, write_quality_report
-from warehouse.engine import engine_for, session_factory
-from warehouse.publish import identity_frame, identity_index
 
 GENERATED = re.compile(r"Generated [0-9: -]+ ·")
 
@@ -104,28 +97,3 @@ def test_requests_from_two_threads_each_get_their_own_answer(warehouse: str) -> 
     # The threshold is drawn into the score chart's note: each answer is its request's.
     for answer, threshold in zip(answers, (0.3, 0.4, 0.5, 0.6) * 3, strict=True):
         assert f"review threshold {threshold:g}" in answer.chart.note
-
-
-def test_the_worker_counts_what_an_incremental_match_would_count_itself(warehouse: str) -> None:
-    with session_factory(engine_for(warehouse))() as session:
-        index = identity_index(session)
-        records = identity_frame(session)
-    settings = default_settings().replace(scoring={"min_records_for_tf": 2})
-    changed = tuple(index.index[:5].tolist())
-    current = pd.Series(np.arange(len(index)), index=index.index)
-    worker = ChartWorker.start()
-    try:
-        handed = worker.submit(
-            "match_counts", warehouse, index, changed, current, [], settings
-        ).result(timeout=120)
-    finally:
-        worker.close()
-    # Counted on the stored features the match reads, as on features built from scratch.
-    features = build_features(records, settings.nickname_files)
-    expected = region_counts(features, changed, current, settings)
-    assert handed is not None
-    ids, counts = handed
-    np.testing.assert_array_equal(ids, features["record_id"].to_numpy())
-    assert counts.keys() == expected.keys() and "namesake_shares" in counts
-    for name, values in expected.items():
-        np.testing.assert_array_equal(counts[name], values, err_msg=name)
