@@ -4,10 +4,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 
+from matching import frequency
+from matching.comparisons import compare_pairs
 from matching.frequency import (
+    adjust_weights,
     alike_first_name_share,
     full_name_codes,
     identity_labels,
@@ -15,7 +19,9 @@ from matching.frequency import (
     told_apart_share,
     value_frequencies,
 )
+from matching.keys import load_nicknames
 from matching.linker import LinkResult, link_records
+from matching.scoring import level_weights, prior_parameters
 from schemas.errors import ConfigError
 from tests.matching.helpers import features, frame, rec, settings
 
@@ -436,3 +442,34 @@ def test_full_name_codes_name_the_same_full_names_as_their_texts() -> None:
         for right in named:
             assert (codes[left] == codes[right]) == (texts[left] == texts[right])
     assert codes[0] == codes[1] != codes[2] and codes[3] == codes[4]
+
+
+def test_a_counted_name_is_counted_for_all_its_bearers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental match scores its pairs in rounds: a later pair of a name counted
+    in an earlier round finds every bearer's share in the memo."""
+    out = features(
+        rec(first_name="Nils", last_name="Ahrens", email="na@web.de"),
+        rec(first_name="Nils", last_name="Ahrens", email="nils.ahrens@gmx.de"),
+        rec(first_name="Nils", last_name="Ahrens", identifiers=("card:K-2",)),
+        rec(first_name="Ute", last_name="Brand", birth_date=date(1970, 1, 2)),
+    )
+    config = settings(**SMALL)
+    parameters = prior_parameters(config)
+    nicknames = load_nicknames()
+
+    def adjusted(pairs: npt.NDArray[np.int64], memo: dict[str, Any]) -> npt.NDArray[np.float32]:
+        codes = compare_pairs(out, pairs, config.comparisons, nicknames)
+        weights = level_weights(codes, parameters)
+        return adjust_weights(weights, codes, pairs, out, config, parameters, memo)
+
+    later = np.array([[0, 2]])
+    alone = adjusted(later, {})
+    memo: dict[str, Any] = {}
+    adjusted(np.array([[0, 1]]), memo)
+    assert memo["namesakes_counted"].tolist() == [True, True, True, False]
+    monkeypatch.setattr(frequency, "namesake_shares", _counted_again)
+    np.testing.assert_array_equal(adjusted(later, memo), alone)
+
+
+def _counted_again(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a counted name was counted again")
