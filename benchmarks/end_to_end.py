@@ -132,7 +132,23 @@ def _phase(phase: str, url: str, workdir: Path, landing: Path) -> dict[str, Any]
         started = time.perf_counter()
         consolidate(landing=landing, warehouse_url=url, report_dir=workdir / "reports")
         result["noop_seconds"] = time.perf_counter() - started
+    result["worker_rss_mib"] = _worker_peak_mib(url)
     return result
+
+
+def _worker_peak_mib(url: str) -> float:
+    """The peak RSS of the run's chart worker (the second process that draws the report),
+    read from Linux's /proc while it lives (0 where there is none or no /proc)."""
+    from pipelines.chart_worker import shared_worker
+
+    worker = shared_worker(url, start=False)
+    status = Path(f"/proc/{worker.pid}/status") if worker is not None else None
+    if status is None or not status.exists():
+        return 0.0
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _run_backend(url: str, workdir: Path, day_runs: int, admin_url: str) -> dict[str, Any] | str:
@@ -176,6 +192,8 @@ def _run_backend(url: str, workdir: Path, day_runs: int, admin_url: str) -> dict
         "incremental_runs": [result["seconds"] for result in days],
         "rss_mib": full["rss_mib"],
         "rss_day_mib": day["rss_mib"],
+        "worker_rss_mib": full["worker_rss_mib"],
+        "worker_rss_day_mib": day["worker_rss_mib"],
         **{key: full[key] for key in ("precision", "recall", "f1")},
     }
 
@@ -304,7 +322,8 @@ def _print(backend: str, result: dict[str, Any]) -> None:
     )
     print(
         f"peak RSS {result['rss_mib']:,.0f} MiB (full load), "
-        f"{result['rss_day_mib']:,.0f} MiB (incremental day)"
+        f"{result['rss_day_mib']:,.0f} MiB (incremental day); its chart worker's "
+        f"{result['worker_rss_mib']:,.0f} MiB and {result['worker_rss_day_mib']:,.0f} MiB"
     )
     print(
         f"Prefect's API server started in {result['prefect_seconds']:.1f} s before the runs "

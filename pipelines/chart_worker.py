@@ -66,6 +66,10 @@ class ChartWorker:
     def alive(self) -> bool:
         return self._alive
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def submit(self, task: str, *args: Any) -> Future[Any]:
         """Run `TASKS[task](*args)` in the worker; the future fails with `WorkerGone`
         when the worker is gone before it answers."""
