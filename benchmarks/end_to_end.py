@@ -139,16 +139,12 @@ def _phase(phase: str, url: str, workdir: Path, landing: Path) -> dict[str, Any]
 def _worker_peak_mib(url: str) -> float:
     """The peak RSS of the run's chart worker (the second process that draws the report),
     read from Linux's /proc while it lives (0 where there is none or no /proc)."""
+    from benchmarks.splink_compare import _status_mib
     from pipelines.chart_worker import shared_worker
 
     worker = shared_worker(url, start=False)
-    status = Path(f"/proc/{worker.pid}/status") if worker is not None else None
-    if status is None or not status.exists():
-        return 0.0
-    for line in status.read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    peak = _status_mib("VmHWM", worker.pid) if worker is not None else None
+    return peak or 0.0
 
 
 def _run_backend(url: str, workdir: Path, day_runs: int, admin_url: str) -> dict[str, Any] | str:

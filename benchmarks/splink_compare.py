@@ -104,10 +104,10 @@ def _pin(threads: int) -> None:
         os.sched_setaffinity(0, set(range(threads)))
 
 
-def _status_mib(field: str) -> float | None:
-    """A `/proc/self/status` memory figure (Linux) in MiB, None where unknown."""
+def _status_mib(field: str, pid: int | str = "self") -> float | None:
+    """A `/proc/<pid>/status` memory figure (Linux) in MiB, None where unknown."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:

@@ -61,7 +61,7 @@ def test_benchmark_prints_every_figure(backend: str, tmp_path: Path) -> None:
     assert _figure(r"peak RSS ([\d,]+) MiB \(full load\)", out) > 0
     assert _figure(r"([\d,]+) MiB \(incremental day\)", out) > 0
     worker = re.search(r"its chart worker's ([\d,]+) MiB and ([\d,]+) MiB", out)
-    assert worker is not None, out  # the run's second process, measured once it exited
+    assert worker is not None, out  # the run's second process, measured while it lives
     assert all(float(peak.replace(",", "")) > 50 for peak in worker.groups())
     assert _figure(r"incremental day: ([\d,]+) rows read \([\d,]+ new", out) > 0
     runs = re.search(
