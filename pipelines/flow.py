@@ -21,6 +21,7 @@ from matching.settings import MatchSettings
 from pipelines.chart_worker import shared_worker
 from pipelines.collector import fewer_collections
 from pipelines.config import ProjectConfig, load_config
+from pipelines.heartbeats import end_heartbeats_promptly
 from pipelines.match import match_and_publish
 from pipelines.quality import (
     StagedReport,
@@ -50,6 +51,8 @@ from warehouse.publish import PublishSummary
 from warehouse.queries import pending_review_count, warehouse_totals
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import FileCounts
+
+end_heartbeats_promptly()  # a run ends when it is done, not up to a second later
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
