@@ -164,9 +164,12 @@ class SourceRecordVersion(RecordFields, Base):
 
 
 class Quarantine(Base):
-    """A row that failed validation: kept whole with one reason per problem."""
+    """A row that failed validation: kept whole with one reason per problem, and the
+    content hash of the row (`warehouse.staging.content_hash`), by which the same bad row
+    delivered again is known as a duplicate; none once retention removed the payload."""
 
     __tablename__ = "quarantine"
+    __table_args__ = (Index("ix_quarantine_source_content_hash", "source", "content_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("pipeline_run.id"))
@@ -176,6 +179,7 @@ class Quarantine(Base):
     member: Mapped[str | None] = mapped_column(String(200))
     raw: Mapped[dict[str, Any]] = mapped_column()
     reasons: Mapped[list[Any]] = mapped_column()
+    content_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Customer(Base):

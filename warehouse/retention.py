@@ -54,7 +54,11 @@ def apply_retention(
                 session.execute(
                     update(Quarantine)
                     .where(Quarantine.id == row_id)
-                    .values(raw=EXPIRED_RAW, reasons=[f"{f}: (value removed)" for f in fields])
+                    .values(
+                        raw=EXPIRED_RAW,
+                        reasons=[f"{f}: (value removed)" for f in fields],
+                        content_hash=None,  # a hash of the payload would outlive it
+                    )
                 )
     if superseded_versions_days is not None:
         limit = today - timedelta(days=superseded_versions_days)

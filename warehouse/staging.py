@@ -250,13 +250,16 @@ class FileStager:
             manifest.stamp = delivery.stamp
             manifest.processed_at = datetime.now(UTC)
         # A bad row delivered again (the next daily snapshot, a backfill) is a duplicate of
-        # the quarantined one, not a second quarantine entry.
-        self._quarantined_hashes = {
-            content_hash(raw)
-            for raw in session.scalars(
-                select(Quarantine.raw).where(Quarantine.source == delivery.record_kind)
+        # the quarantined one, not a second quarantine entry. Their stored hashes, read from
+        # the index: not every payload decoded and hashed again for each delivery.
+        self._quarantined_hashes = set(
+            session.scalars(
+                select(Quarantine.content_hash).where(
+                    Quarantine.source == delivery.record_kind,
+                    Quarantine.content_hash.is_not(None),
+                )
             )
-        }
+        )
         self._file = manifest
         self._suppressions = suppressions
         session.flush()
@@ -293,6 +296,7 @@ class FileStager:
                 "member": lineage.member,
                 "raw": dict(lineage.raw),
                 "reasons": list(reasons),
+                "content_hash": digest,
             }
         )
 

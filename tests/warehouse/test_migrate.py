@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from alembic.autogenerate import compare_metadata
@@ -9,6 +10,8 @@ from sqlalchemy import Connection, inspect, select, text
 from warehouse.engine import connect, make_engine
 from warehouse.migrate import current_revision, head_revision, upgrade
 from warehouse.models import Base, PipelineRun, SourceRecord
+from warehouse.retention import EXPIRED_RAW
+from warehouse.staging import content_hash
 
 
 def test_migrations_build_exactly_the_models(warehouse_url: str) -> None:
@@ -126,3 +129,27 @@ def test_upgrading_to_customer_sources_fills_them_from_the_links(warehouse_url: 
         ("K1", "pos_receipt,shop_customer"),
         ("K2", "shop_customer"),
     ]
+
+
+def test_upgrading_to_quarantine_hashes_hashes_the_kept_payloads(warehouse_url: str) -> None:
+    """Revision 0015 adds `quarantine.content_hash`: a bad row quarantined before the
+    upgrade is still known when a delivery repeats it; an expired payload gets none."""
+    engine = make_engine(warehouse_url)
+    upgrade(engine, "0014")
+    bad = {"email": "kein-at-zeichen", "name": "Jürgen Weiß"}
+    with engine.begin() as connection:
+        _a_run_and_its_delivery(connection)
+        for row_id, raw in ((1, bad), (2, EXPIRED_RAW)):
+            connection.execute(
+                text(
+                    "INSERT INTO quarantine (id, run_id, file_id, source, line, raw, reasons) "
+                    "VALUES (:id, 1, 1, 'shop_customer', 2, :raw, '[]')"
+                ),
+                {"id": row_id, "raw": json.dumps(raw)},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, content_hash FROM quarantine ORDER BY id"))
+        hashes = [tuple(row) for row in rows]
+    engine.dispose()
+    assert hashes == [(1, content_hash(bad)), (2, None)]

@@ -33,10 +33,12 @@ def test_old_payloads_and_versions_go_recent_ones_stay(warehouse_url: str) -> No
     assert _apply(warehouse_url, date(2100, 1, 1), dry_run=True) == (1, 0)
     with session_factory(engine_for(warehouse_url))() as session:
         assert session.scalars(select(Quarantine.raw)).one() == {"Email": "x@"}  # dry run
+        assert session.scalars(select(Quarantine.content_hash)).one() is not None
     assert _apply(warehouse_url, date(2100, 1, 1)) == (1, 0)
     with session_factory(engine_for(warehouse_url))() as session:
         row = session.scalars(select(Quarantine)).one()
         assert row.raw == EXPIRED_RAW and row.reasons == ["email: (value removed)"]
+        assert row.content_hash is None  # no hash of the payload outlives it
         assert row.line == 99  # still accounted for
         assert session.scalars(select(SourceRecordVersion)).all() == []
     assert _apply(warehouse_url, date(2100, 1, 1)) == (0, 0)

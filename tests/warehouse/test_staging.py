@@ -57,6 +57,7 @@ def test_every_row_is_accounted_for(warehouse_url: str) -> None:
         quarantined = session.scalars(select(Quarantine)).one()
         assert quarantined.reasons == ["email: 'x@' is not a valid email address"]
         assert quarantined.raw == {"Email": "x@"}
+        assert quarantined.content_hash == content_hash({"Email": "x@"})
         assert quarantined.line == 99
         assert is_ingested(session, "shop_customers_2024-05-01.csv", "a" * 64)
         assert not is_ingested(session, "shop_customers_2024-05-01.csv", "b" * 64)
