@@ -7,7 +7,10 @@ method is symmetric: swapping left and right never changes a level.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -22,11 +25,13 @@ from matching.keys import Nicknames
 from matching.settings import Comparison
 from matching.similarity import (
     Codes,
+    Ints,
     Mask,
     Values,
     equal,
     holds,
     jaro_winkler,
+    know_codes,
     map_values,
     nonempty,
     on_distinct_pairs,
@@ -35,6 +40,7 @@ from matching.similarity import (
     present,
     select,
     shares_any,
+    value_codes,
 )
 
 Side = dict[str, Values]
@@ -393,11 +399,83 @@ def method_of(comparison: Comparison) -> Method:
 
 
 def _run(*series: pd.Series, method: Method, thresholds: Thresholds, nicknames: Nicknames) -> Codes:
-    """recordlinkage passes the left columns, then the right ones, as pandas Series."""
+    """recordlinkage passes the left columns, then the right ones, as pandas Series, in
+    the order of the chunk's pairs; their texts' codes are known (`_CodedChunk`)."""
     width = len(method.columns)
     left = {c: s.to_numpy() for c, s in zip(method.columns, series[:width], strict=True)}
     right = {c: s.to_numpy() for c, s in zip(method.columns, series[width:], strict=True)}
+    chunk = _CHUNK.get()
+    if chunk is not None:
+        chunk.know(left, chunk.left)
+        chunk.know(right, chunk.right)
     return method.compute(left, right, thresholds, nicknames)
+
+
+@dataclass(frozen=True)
+class _CodeBook:
+    """A frame's text columns as integers of one code space (equal texts, equal codes in
+    any column; -1 where missing), per row: its index, ascending feature positions."""
+
+    rows: npt.NDArray[np.int64]
+    codes: dict[str, Ints]
+    texts: Values  # the text of each code
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _CodeBook:
+        columns = [
+            name
+            for name in frame.columns
+            if name not in TUPLE_COLUMNS and frame[name].dtype == object
+        ]
+        n, rows = len(frame), frame.index.to_numpy(dtype=np.int64)
+        if not columns:
+            return cls(rows, {}, np.empty(0, dtype=object))
+        factorized, texts = pd.factorize(
+            np.concatenate([frame[name].to_numpy() for name in columns])
+        )
+        codes: Ints = factorized.astype(np.int32)
+        return cls(
+            rows,
+            {name: codes[i * n : (i + 1) * n] for i, name in enumerate(columns)},
+            np.asarray(texts, dtype=object),
+        )
+
+    def rows_of(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        """The rows holding the records at `positions` (feature positions)."""
+        at = np.searchsorted(self.rows, positions)
+        if len(at) and (at.max() >= len(self.rows) or (self.rows[at] != positions).any()):
+            raise ValueError("pairs name records the compared frame does not hold")
+        return at
+
+
+@dataclass(frozen=True)
+class _CodedChunk:
+    """The code book of the compared frame and the rows of each pair's sides in it."""
+
+    book: _CodeBook
+    left: npt.NDArray[np.intp]
+    right: npt.NDArray[np.intp]
+
+    def know(self, side: Side, rows: npt.NDArray[np.intp]) -> None:
+        """Make the codes of `side`'s text columns known (`know_codes`), aligned to it."""
+        for name, values in side.items():
+            codes = self.book.codes.get(name)
+            if codes is not None and len(values) == len(rows):
+                know_codes(values, codes[rows], self.book.texts)
+
+
+_CHUNK: ContextVar[_CodedChunk | None] = ContextVar("coded_chunk", default=None)
+
+
+@contextmanager
+def _coded(book: _CodeBook, pairs: npt.NDArray[np.int64]) -> Iterator[None]:
+    """While recordlinkage compares `pairs`, their sides' texts compare as codes."""
+    token = _CHUNK.set(_CodedChunk(book, book.rows_of(pairs[:, 0]), book.rows_of(pairs[:, 1])))
+    try:
+        with value_codes():
+            yield
+    finally:
+        _CHUNK.reset(token)
 
 
 def compile_compare(comparisons: Sequence[Comparison], nicknames: Nicknames) -> Any:
@@ -430,7 +508,7 @@ def compare_pairs(
         return out
     compare = compile_compare(comparisons, nicknames)
     compared = sorted({c for comparison in comparisons for c in method_of(comparison).columns})
-    narrowed: pd.DataFrame | None = None
+    narrowed: tuple[pd.DataFrame, _CodeBook] | None = None
     for start in range(0, len(pairs), chunk_size):
         chunk = pairs[start : start + chunk_size]
         index = pd.MultiIndex.from_arrays([chunk[:, 0], chunk[:, 1]])
@@ -440,10 +518,13 @@ def compare_pairs(
         rows = np.unique(chunk)
         if len(rows) * 2 < len(features):
             frame = features.take(rows)[compared]  # rows first: far cheaper than iloc[rows, cols]
+            book = _CodeBook.of(frame)
         else:
-            narrowed = features[compared] if narrowed is None else narrowed
-            frame = narrowed
-        with presence_memo():
+            if narrowed is None:  # every record's columns and codes, once for all chunks
+                whole = features[compared]
+                narrowed = whole, _CodeBook.of(whole)
+            frame, book = narrowed
+        with presence_memo(), _coded(book, chunk):
             result = compare.compute(index, frame)
         out[start : start + len(chunk)] = result[[c.name for c in comparisons]].to_numpy()
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -40,8 +41,77 @@ def presence_memo() -> Iterator[None]:
         _PRESENCE.reset(token)
 
 
+Ints = npt.NDArray[np.int32]
+
+
+class _Coded(NamedTuple):
+    values: Values  # kept so that their id cannot be taken by another array meanwhile
+    codes: Ints
+    texts: Values  # the code space: the text of each code
+
+
+# id(values) -> their codes while a `value_codes` is open: the pair-aligned columns of the
+# chunk being compared, their texts as integers of one code space.
+_CODES: ContextVar[dict[int, _Coded] | None] = ContextVar("codes", default=None)
+
+
+@contextmanager
+def value_codes() -> Iterator[None]:
+    """Within it, arrays given their codes (`know_codes`) are compared as integers by
+    `present` and `equal`, and their distinct values are found from the codes by
+    `per_value`, `map_values` and `on_distinct_pairs`: a comparison of a quarter of a
+    million pairs asks such questions some 500 times, each a pass over Python objects
+    (4-7 ms, 27 ms to factorize) instead of over integers (0.1-1 ms)."""
+    token = _CODES.set({})
+    try:
+        yield
+    finally:
+        _CODES.reset(token)
+
+
+def know_codes(values: Values, codes: Ints, texts: Values) -> None:
+    """Inside a `value_codes`: `values` hold `texts[codes]`, missing where a code is -1.
+    All codes known at once must come from one code space (`texts`, equal texts, equal
+    codes, whichever column they are in): `equal` compares the codes of any two."""
+    memo = _CODES.get()
+    if memo is not None:
+        memo[id(values)] = _Coded(values, codes, texts)
+
+
+def _coded(values: Values) -> _Coded | None:
+    memo = _CODES.get()
+    known = memo.get(id(values)) if memo is not None else None
+    return known if known is not None and known.values is values else None
+
+
+def _codes(values: Values) -> Ints | None:
+    known = _coded(values)
+    return known.codes if known is not None else None
+
+
+def _factorized(
+    values: Values, where: npt.NDArray[np.intp] | None = None
+) -> tuple[npt.NDArray[np.intp], Values]:
+    """`pd.factorize(values[where])` (all values without `where`), from their known codes
+    if they have them: codes into the returned distinct texts, -1 where missing."""
+    known = _coded(values)
+    if known is None:
+        return pd.factorize(values if where is None else values[where])
+    codes = known.codes if where is None else known.codes[where]
+    there = np.zeros(len(known.texts), dtype=bool)
+    there[codes[codes >= 0]] = True
+    distinct = np.flatnonzero(there)
+    renumbered = np.full(len(known.texts) + 1, -1, dtype=np.intp)  # the last: missing
+    renumbered[distinct] = np.arange(len(distinct))
+    return renumbered[codes], known.texts[distinct]
+
+
 def present(values: Values) -> Mask:
     """Where a value is there (not None / NaN). Read-only inside a `presence_memo`."""
+    codes = _codes(values)
+    if codes is not None:
+        there: Mask = codes >= 0
+        return there
     memo = _PRESENCE.get()
     known = memo.get(id(values)) if memo is not None else None
     if known is not None and known[0] is values:
@@ -55,6 +125,10 @@ def present(values: Values) -> Mask:
 
 def equal(left: Values, right: Values) -> Mask:
     """Both present and equal."""
+    left_codes, right_codes = _codes(left), _codes(right)
+    if left_codes is not None and right_codes is not None:
+        coded: Mask = (left_codes == right_codes) & (left_codes >= 0)
+        return coded
     same: Mask = np.asarray(left == right, dtype=bool)
     return present(left) & present(right) & same
 
@@ -75,8 +149,8 @@ def on_distinct_pairs(left: Values, right: Values, mask: Mask, func: PairFunc) -
     where = np.flatnonzero(mask)
     if where.size == 0:
         return out
-    left_codes, left_values = pd.factorize(left[where])
-    right_codes, right_values = pd.factorize(right[where])
+    left_codes, left_values = _factorized(left, where)
+    right_codes, right_values = _factorized(right, where)
     combined = left_codes.astype(np.int64) * len(right_values) + right_codes
     distinct, inverse = np.unique(combined, return_inverse=True)
     lefts = [str(v) for v in np.asarray(left_values, dtype=object)[distinct // len(right_values)]]
@@ -108,7 +182,7 @@ def holds(left: Values, right: Values, mask: Mask, test: Callable[[str, str], bo
 
 def map_values(values: Values, func: Callable[[str], object]) -> Values:
     """The scalar `func` once per distinct present value; None where missing."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = _factorized(values)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = [func(str(v)) for v in uniques]
     table[-1] = None
@@ -118,7 +192,7 @@ def map_values(values: Values, func: Callable[[str], object]) -> Values:
 
 def per_value(values: Values, test: Callable[[str], bool]) -> Mask:
     """The scalar `test` once per distinct present value; False where missing."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = _factorized(values)
     table = np.array([test(str(v)) for v in uniques] + [False], dtype=bool)
     return table[codes]
 

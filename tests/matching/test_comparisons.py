@@ -4,13 +4,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from matching.blocking import candidate_pairs
-from matching.comparisons import compare_pairs, is_feminine_variant
+from matching.comparisons import compare_pairs, compile_compare, is_feminine_variant, method_of
 from matching.features import build_features
 from matching.keys import load_nicknames
 from matching.settings import Comparison, Level
@@ -308,3 +309,18 @@ def test_pairs_of_a_few_records_compare_as_among_all() -> None:
     np.testing.assert_array_equal(alone, together[:: len(pairs) // 20])
     np.testing.assert_array_equal(chunked, together)
     assert (alone == 0).sum() >= 10  # the few pairs agree on fields: something to compare
+
+
+def test_comparing_by_codes_gives_the_levels_of_the_texts() -> None:
+    """`compare_pairs` lets the methods compare texts by their integer codes; recordlinkage
+    on the texts alone gives the very same levels."""
+    records, _ = synthetic_records(people=300, seed=5)
+    out = build_features(records)
+    chosen = settings()
+    pairs, _ = candidate_pairs(out, chosen.blocking)
+    coded = compare_pairs(out, pairs, chosen.comparisons, load_nicknames())
+    compared = sorted({c for each in chosen.comparisons for c in method_of(each).columns})
+    index = pd.MultiIndex.from_arrays([pairs[:, 0], pairs[:, 1]])
+    texts = compile_compare(chosen.comparisons, load_nicknames()).compute(index, out[compared])
+    np.testing.assert_array_equal(coded, texts[[c.name for c in chosen.comparisons]].to_numpy())
+    assert len(np.unique(coded)) > 5  # levels of many kinds

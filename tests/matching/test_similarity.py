@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from matching.similarity import presence_memo, present, shares_any, sizes
+from matching.similarity import (
+    equal,
+    know_codes,
+    map_values,
+    on_distinct_pairs,
+    per_value,
+    presence_memo,
+    present,
+    shares_any,
+    sizes,
+    value_codes,
+)
 
 
 def _cells(values: list[tuple[str | None, ...]]) -> np.ndarray:
@@ -42,3 +54,35 @@ def test_presence_is_computed_once_per_array_inside_a_memo() -> None:
             first &= False  # shared by all callers: nobody may change it
     outside = present(values)
     assert outside is not first and outside.flags.writeable
+
+
+def test_known_codes_answer_as_the_texts_do() -> None:
+    """Arrays with known codes (one code space for both) compare, find their distinct
+    values and map them as their texts would: the same masks, values and scores."""
+    rng = np.random.default_rng(3)
+    words = np.array(["Müller", "Mueller", "Meyer", "Hans", None, float("nan")], dtype=object)
+    left = words[rng.integers(0, len(words), 3_000)]
+    right = words[rng.integers(0, len(words), 3_000)]
+    mask = rng.random(3_000) > 0.3
+    mask &= present(left) & present(right)  # callers ask for pairs where both are there
+
+    def answers() -> list[list[object]]:
+        return [
+            present(left).tolist(),
+            equal(left, right).tolist(),
+            per_value(left, lambda v: v.startswith("M")).tolist(),
+            map_values(right, lambda v: v[:2]).tolist(),
+            on_distinct_pairs(left, right, mask, _lengths_apart).tolist(),
+        ]
+
+    expected = answers()
+    codes, texts = pd.factorize(np.concatenate([left, right]))
+    with value_codes():
+        know_codes(left, codes[: len(left)].astype(np.int32), np.asarray(texts, dtype=object))
+        know_codes(right, codes[len(left) :].astype(np.int32), np.asarray(texts, dtype=object))
+        assert answers() == expected
+    assert answers() == expected  # outside, the texts answer again
+
+
+def _lengths_apart(lefts: list[str], rights: list[str]) -> list[float]:
+    return [float(abs(len(a) - len(b))) for a, b in zip(lefts, rights, strict=True)]
