@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from connectors.base import LandingFile
 from connectors.generic_config import SQL_FILE_KIND, GenericSource
 from connectors.landing import discover
+from matching.features import feature_fingerprint
 from matching.settings import MatchSettings
 from pipelines.chart_worker import shared_worker
 from pipelines.collector import fewer_collections
@@ -46,6 +47,7 @@ from pipelines.stage import (
 from schemas.errors import KundenstammError
 from warehouse.checkpoints import checkpoints_aside
 from warehouse.engine import engine_for, session_factory
+from warehouse.feature_store import ReadAhead
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishSummary
 from warehouse.queries import pending_review_count, warehouse_totals
@@ -175,12 +177,17 @@ def pull_sql_sources(
 
 @task(cache_policy=NO_CACHE)
 def match_and_build_golden(
-    warehouse_url: str, run_id: int, config: ProjectConfig, full_rematch: bool, parallel: bool
+    warehouse_url: str,
+    run_id: int,
+    config: ProjectConfig,
+    full_rematch: bool,
+    parallel: bool,
+    ahead: ReadAhead | None = None,
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Match and publish in one transaction: readers see the old partition or the new one.
 
     With `parallel` the candidate pairs are compared in partitions on the Dask cluster of
-    the flow's task runner.
+    the flow's task runner. `ahead`: the stored features, read while the run staged.
     """
     with session_factory(engine_for(warehouse_url)).begin() as session:
         published, per_rule = match_and_publish(
@@ -190,6 +197,7 @@ def match_and_build_golden(
             config.survivorship,
             rebuild_golden=full_rematch,
             map_chunks=dask_chunk_mapper() if parallel else None,
+            ahead=ahead,
         )
         committing = time.perf_counter()
     timings = dict(published.timings)
@@ -318,6 +326,7 @@ def consolidate(
     landing = resolve_landing(landing)
     warehouse_url = resolve_warehouse(warehouse_url)
     config = load_config()
+    nicknames = config.match_settings().nickname_files
     generic_names = tuple(source.name for source in config.generic_sources)
     selection = DeliverySelection.checked(sources, since, until, generic_names)
     started = time.monotonic()
@@ -332,6 +341,8 @@ def consolidate(
     with checkpoints_aside(engine), fewer_collections():
         with writer_lock(engine, wait_seconds=wait_seconds), background:
             run_id = begin_run(warehouse_url, landing)
+            # What an incremental match reads first, read while the deliveries are staged.
+            ahead = ReadAhead(session_factory(engine), feature_fingerprint(nicknames))
             try:
                 discovering = time.monotonic()
                 files, unrecognized = discover_deliveries(
@@ -349,9 +360,10 @@ def consolidate(
                 staged = begin_staged_report(warehouse_url, background)
                 if changed or full_rematch:
                     published, pairs_per_rule = match_and_build_golden(
-                        warehouse_url, run_id, config, full_rematch, parallel_reads
+                        warehouse_url, run_id, config, full_rematch, parallel_reads, ahead
                     )
                 else:  # nothing new: the partition and the golden records stand as they are
+                    ahead.discard()
                     published, pairs_per_rule = unchanged_partition(warehouse_url), {}
                 with session_factory(engine)() as session:
                     totals = warehouse_totals(session)
@@ -360,6 +372,7 @@ def consolidate(
                 summary["run_id"] = run_id
                 summary["seconds"] = round(time.monotonic() - started, 2)
             except Exception as exc:
+                ahead.discard()
                 close_run(warehouse_url, run_id, "failed", {}, f"{type(exc).__name__}: {exc}")
                 raise
             close_run(warehouse_url, run_id, "succeeded", summary, None)

@@ -24,7 +24,7 @@ from matching.person_values import held_by_both
 from matching.scoring import ModelParameters
 from matching.settings import MatchSettings, default_settings
 from warehouse.decisions import Constraints, load_constraints
-from warehouse.feature_store import MAX_PARTS, store_features, stored_features
+from warehouse.feature_store import MAX_PARTS, ReadAhead, store_features, stored_features
 from warehouse.golden import SurvivorshipPolicy
 from warehouse.identity import previous_links
 from warehouse.match_runs import (
@@ -102,12 +102,14 @@ def match_and_publish(
     rebuild_golden: bool = False,
     map_chunks: ChunkMapper | None = None,
     allow_incremental: bool = True,
+    ahead: ReadAhead | None = None,
 ) -> tuple[PublishSummary, dict[str, int]]:
     """Match the warehouse's records and write customers, links, reviews and the match run.
 
     People's standing decisions (merge, unmerge, review verdicts) constrain the clustering.
     `map_chunks` compares the candidate pairs in partitions on a cluster (Dask).
-    `rebuild_golden` (new survivorship or match rules) always matches in full.
+    `rebuild_golden` (new survivorship or match rules) always matches in full. `ahead`:
+    the stored features, read while the run staged (used by an incremental match).
     """
     settings = settings or default_settings()
     started = time.perf_counter()
@@ -122,6 +124,9 @@ def match_and_publish(
         linked=linked.keys(),
     )
     prepared = {"prepare": time.perf_counter() - started}  # reading ids, decisions, plan
+    if ahead is not None and (plan.mode != "incremental" or index.empty):
+        ahead.discard()  # before a full match's peak
+        ahead = None
     if index.empty:
         records = identity_frame(session)
         summary = publish_partition(session, run_id, records, {}, {}, [], policy, previous=linked)
@@ -129,7 +134,7 @@ def match_and_publish(
     if plan.mode == "incremental":
         assert plan.parameters is not None
         summary, per_rule, region = _incremental(
-            session, run_id, index, linked, plan, settings, policy, constraints, prepared
+            session, run_id, index, linked, plan, settings, policy, constraints, prepared, ahead
         )
         parameters, fitted = plan.parameters, plan.fitted_records
     else:
@@ -206,13 +211,15 @@ def _refreshed_features(
     index: pd.DataFrame,
     settings: MatchSettings,
     prepared: dict[str, float],
+    ahead: ReadAhead | None = None,
 ) -> pd.DataFrame:
-    """`build_features` of all records from those kept by earlier matches and the records
-    written since (read and recomputed); stores the rows that changed as a new part.
-    Without usable stored columns, all records are read and recomputed."""
+    """`build_features` of all records from those kept by earlier matches (read ahead,
+    if `ahead`) and the records written since (read and recomputed); stores the rows that
+    changed as a new part. Without usable stored columns, all records are read and
+    recomputed."""
     started = time.perf_counter()
     fingerprint = feature_fingerprint(settings.nickname_files)
-    stored = stored_features(session, fingerprint)
+    stored = stored_features(session, fingerprint, ahead)
     if stored is None:
         records = identity_frame(session)
         prepared["prepare"] += time.perf_counter() - started
@@ -243,6 +250,7 @@ def _incremental(
     policy: SurvivorshipPolicy | None,
     constraints: Constraints,
     prepared: dict[str, float],
+    ahead: ReadAhead | None = None,
 ) -> tuple[PublishSummary, dict[str, int], int]:
     """Re-cluster the region around the changed records; everyone else keeps their customer
     (`linked`: record id -> customer id as stored). Only the region's records are read
@@ -262,7 +270,7 @@ def _incremental(
     current = pd.Series(labels[present], index=linked_records[present], dtype="int64")
     stale = np.unique(labels[~present]).tolist()  # customers that lost a record
     prepared["prepare"] += time.perf_counter() - started
-    features = _refreshed_features(session, run_id, index, settings, prepared)
+    features = _refreshed_features(session, run_id, index, settings, prepared, ahead)
     result = relink(
         None,
         plan.changed,

@@ -18,6 +18,8 @@ parts were before: they are still read), at twice the bytes (31 MB against 15 MB
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
@@ -71,24 +73,91 @@ class StoredFeatures:
         return frame
 
 
-def stored_features(session: Session, fingerprint: str) -> StoredFeatures | None:
+Listing = list[tuple[int, int, str]]  # each part's id, run and fingerprint, in order
+
+
+def stored_features(
+    session: Session, fingerprint: str, ahead: ReadAhead | None = None
+) -> StoredFeatures | None:
     """The stored columns, or None when there are none or any part has another
-    fingerprint (they must all be recomputed)."""
+    fingerprint (they must all be recomputed). What `ahead` read is taken when the
+    parts are still the ones it read."""
+    listing = _listing(session)
+    if ahead is not None:
+        early = ahead.take()
+        if early is not None and early[0] == listing:
+            return early[1]
+    return _merged_parts(session, listing, fingerprint)
+
+
+class ReadAhead:
+    """The stored parts, read on a thread of their own while the run stages its deliveries
+    (an incremental match needs them only after staging, and reading them is the
+    database's and Arrow's work, off the interpreter lock: 0.2 s at 394k records).
+    `stored_features` takes them if the parts have not changed since; `discard` lets
+    them go (a full match, a run without a match)."""
+
+    def __init__(self, sessions: Callable[[], Session], fingerprint: str) -> None:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="feature-read-ahead")
+        self._read: Future[tuple[Listing, StoredFeatures | None]] | None = pool.submit(
+            self._parts, sessions, fingerprint
+        )
+        pool.shutdown(wait=False)  # the thread ends with the reading
+
+    @staticmethod
+    def _parts(
+        sessions: Callable[[], Session], fingerprint: str
+    ) -> tuple[Listing, StoredFeatures | None]:
+        with sessions() as session:
+            listing = _listing(session)
+            return listing, _merged_parts(session, listing, fingerprint)
+
+    def take(self) -> tuple[Listing, StoredFeatures | None] | None:
+        """What was read (waiting for it), once; None if the reading failed: the caller
+        reads the parts itself."""
+        read, self._read = self._read, None
+        if read is None or read.exception() is not None:
+            return None
+        return read.result()
+
+    def discard(self) -> None:
+        """Let what was read go, back to the system: waits for a reading under way, so
+        that a full match does not start with its columns in memory."""
+        read, self._read = self._read, None
+        if read is not None and not read.cancel():
+            read.exception()  # waits for the reading to end
+        del read
+        _release()
+
+
+def _listing(session: Session) -> Listing:
     rows = session.execute(
-        select(
-            MatchFeaturePart.run_id, MatchFeaturePart.fingerprint, MatchFeaturePart.payload
-        ).order_by(MatchFeaturePart.id)
-    ).all()
-    if not rows or any(stamp != fingerprint for _, stamp, _ in rows):
+        select(MatchFeaturePart.id, MatchFeaturePart.run_id, MatchFeaturePart.fingerprint).order_by(
+            MatchFeaturePart.id
+        )
+    )
+    return [(part, run, stamp) for part, run, stamp in rows]
+
+
+def _merged_parts(session: Session, listing: Listing, fingerprint: str) -> StoredFeatures | None:
+    """The parts of `listing` merged, or None when there are none or any part has
+    another fingerprint."""
+    if not listing or any(stamp != fingerprint for _, _, stamp in listing):
         return None
-    tables = [_table(payload) for _, _, payload in rows]
+    payloads = session.scalars(
+        select(MatchFeaturePart.payload)
+        .where(MatchFeaturePart.id.in_([part for part, _, _ in listing]))
+        .order_by(MatchFeaturePart.id)
+    ).all()
+    tables = [_table(payload) for payload in payloads]
+    del payloads
     table = tables[0]
     if len(tables) > 1:  # a later part's row wins
         table = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
         ids = table.column("record_id").to_numpy()
         _, last = np.unique(ids[::-1], return_index=True)  # ascending ids
         table = table.take(pa.array(len(ids) - 1 - last, pa.int64()))
-    return StoredFeatures(table, max(run for run, _, _ in rows), len(rows))
+    return StoredFeatures(table, max(run for _, run, _ in listing), len(listing))
 
 
 def store_features(

@@ -4,21 +4,28 @@ or an erasure leaves nothing to reuse, every value comes back as it went in."""
 from __future__ import annotations
 
 import io
+import threading
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from matching.catalog import TUPLE_COLUMNS
 from matching.features import build_features, record_features, refreshed_features
 from tests.matching.helpers import frame, rec
 from tests.matching.synthetic import synthetic_records
 from warehouse.engine import create_schema, engine_for, session_factory
-from warehouse.feature_store import forget_features, store_features, stored_features
+from warehouse.feature_store import (
+    ReadAhead,
+    forget_features,
+    store_features,
+    stored_features,
+)
 from warehouse.models import MatchFeaturePart
 from warehouse.runs import start_run
 
@@ -199,3 +206,52 @@ def test_a_refresh_that_only_removes_records(warehouse_url: str) -> None:
         refreshed, rewritten = refreshed_features(stored, now.iloc[:0], now.index)
     pd.testing.assert_frame_equal(refreshed, build_features(now))
     assert rewritten.tolist() == [True, False]
+
+
+@pytest.mark.parametrize("warehouse_url", BACKENDS, indirect=True)
+def test_parts_read_ahead_are_taken_while_they_are_still_the_stored_ones(
+    warehouse_url: str,
+) -> None:
+    """A run reads the parts on a thread while it stages: its match takes them without
+    reading a payload itself, unless a part was written or deleted since."""
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    sessions = session_factory(engine)
+    columns = _columns()
+    with sessions.begin() as session:
+        first = start_run(session, "landing")
+        store_features(session, first, "v1", columns, replace=True)
+    payload_reads: list[int] = []
+
+    def count_payload_reads(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "payload" in statement and statement.lstrip().upper().startswith("SELECT"):
+            payload_reads.append(threading.get_ident())
+
+    event.listen(engine, "before_cursor_execute", count_payload_reads)
+    try:
+        ahead = ReadAhead(sessions, "v1")
+        with sessions() as session:
+            stored = stored_features(session, "v1", ahead)
+        assert stored is not None
+        pd.testing.assert_frame_equal(stored.frame, columns)
+        assert threading.get_ident() not in payload_reads  # read by the thread only
+        assert ahead.take() is None  # taken once
+
+        stale = ReadAhead(sessions, "v1")
+        with sessions.begin() as session:  # a part written after the reading
+            second = start_run(session, "landing")
+            changed = record_features(frame(rec(first_name="Hans-Peter"), ids=[8]))
+            store_features(session, second, "v1", changed, replace=False)
+        with sessions() as session:
+            merged = stored_features(session, "v1", stale)
+        assert merged is not None and merged.parts == 2  # read again, not the stale one
+        assert threading.get_ident() in payload_reads
+
+        gone = ReadAhead(sessions, "v1")
+        gone.discard()
+        assert gone.take() is None
+        other = ReadAhead(sessions, "v2")  # other feature code: nothing to reuse
+        with sessions() as session:
+            assert stored_features(session, "v2", other) is None
+    finally:
+        event.remove(engine, "before_cursor_execute", count_payload_reads)
