@@ -80,12 +80,12 @@ def stored_features(
     session: Session, fingerprint: str, ahead: ReadAhead | None = None
 ) -> StoredFeatures | None:
     """The stored columns, or None when there are none or any part has another
-    fingerprint (they must all be recomputed). What `ahead` read is taken when the
-    parts are still the ones it read."""
+    fingerprint (they must all be recomputed). What `ahead` read is taken when it read
+    for the same fingerprint and the parts are still the ones it read."""
     listing = _listing(session)
     if ahead is not None:
         early = ahead.take()
-        if early is not None and early[0] == listing:
+        if early is not None and ahead.fingerprint == fingerprint and early[0] == listing:
             return early[1]
     return _merged_parts(session, listing, fingerprint)
 
@@ -98,6 +98,7 @@ class ReadAhead:
     them go (a full match, a run without a match)."""
 
     def __init__(self, sessions: Callable[[], Session], fingerprint: str) -> None:
+        self.fingerprint = fingerprint
         pool = ThreadPoolExecutor(1, thread_name_prefix="feature-read-ahead")
         self._read: Future[tuple[Listing, StoredFeatures | None]] | None = pool.submit(
             self._parts, sessions, fingerprint

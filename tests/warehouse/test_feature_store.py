@@ -253,5 +253,9 @@ def test_parts_read_ahead_are_taken_while_they_are_still_the_stored_ones(
         other = ReadAhead(sessions, "v2")  # other feature code: nothing to reuse
         with sessions() as session:
             assert stored_features(session, "v2", other) is None
+        read_for_other = ReadAhead(sessions, "v2")  # read for another fingerprint: not taken
+        with sessions() as session:
+            again = stored_features(session, "v1", read_for_other)
+        assert again is not None and again.parts == 2
     finally:
         event.remove(engine, "before_cursor_execute", count_payload_reads)
