@@ -21,6 +21,7 @@ import pandas as pd
 from recordlinkage.base import BaseIndexAlgorithm
 from recordlinkage.index import Block, SortedNeighbourhood
 
+from matching.arrays import distinct_sorted
 from matching.settings import BlockingRule
 from matching.values import value_positions
 
@@ -126,7 +127,7 @@ def _as_pairs(index: pd.MultiIndex) -> Pairs:
 
 
 def _unique(pairs: Pairs, n: int) -> Pairs:
-    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
     unique: Pairs = np.column_stack([codes // n, codes % n]).astype(np.int64)
     return unique
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from matching.arrays import distinct_sorted
+
 Pairs = npt.NDArray[np.int64]
 Labels = npt.NDArray[np.int64]
 # Which of the given position pairs carry veto evidence.
@@ -127,7 +129,7 @@ def cluster(
         vetoes = np.concatenate([vetoes, together.astype(np.int64)])
     if len(vetoes) == 0:
         return canonical_labels(labels)
-    conflicted = np.unique(labels[vetoes[:, 0]])
+    conflicted = distinct_sorted(labels[vetoes[:, 0]])
     guarded = _Guarded(vetoes)
     for a, b in links[np.isin(labels[links[:, 0]], conflicted)].tolist():
         guarded.union(a, b)

@@ -20,6 +20,7 @@ import recordlinkage
 from rapidfuzz.distance import DamerauLevenshtein
 
 from matching import keys
+from matching.arrays import distinct_sorted
 from matching.catalog import COLUMN_METHODS, TUPLE_COLUMNS
 from matching.keys import Nicknames
 from matching.settings import Comparison
@@ -515,7 +516,7 @@ def compare_pairs(
         # recordlinkage takes every column of each pair's rows: only the compared ones, and
         # only the rows of the pairs when they are a few (an incremental match's 5,000
         # pairs among 359k records: copying every record's columns was most of their time).
-        rows = np.unique(chunk)
+        rows = distinct_sorted(chunk)
         if len(rows) * 2 < len(features):
             frame = features.take(rows)[compared]  # rows first: far cheaper than iloc[rows, cols]
             book = _CodeBook.of(frame)

@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import poisson
 
+from matching.arrays import distinct_sorted
 from matching.catalog import TF_COLUMNS
 from matching.clustering import components
 from matching.person_values import KIND_BITS
@@ -226,7 +227,7 @@ def _namesakes(
         return
     floor = settings.scoring.tf_min_u
     f_first = np.maximum(_pair_frequency(cache["first_name_key"], pairs[where]), floor)
-    _count_namesakes(features, identities, settings, cache, np.unique(pairs[where]))
+    _count_namesakes(features, identities, settings, cache, distinct_sorted(pairs[where]))
     joint = _pair_frequency(cache["namesake_shares"], pairs[where])
     m_last = parameters.comparisons[last].m[exact_last]
     known = ~np.isnan(joint)
@@ -514,7 +515,7 @@ def _value_bits(
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order)) - start  # the value's rank within its name
     bits = len(order) + 1
-    held = np.unique(group[present] * bits + rank[pair])
+    held = distinct_sorted(group[present] * bits + rank[pair])
     sets = [0] * groups
     for member, bit in zip((held // bits).tolist(), (held % bits).tolist(), strict=True):
         sets[member] |= 1 << bit

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from matching import calibration, estimation
+from matching.arrays import distinct_sorted
 from matching.blocking import candidate_pairs
 from matching.clustering import Pairs, Veto, cluster
 from matching.comparisons import compare_pairs
@@ -176,7 +177,7 @@ def link_records(
     logger.info(
         "matched %d records: %d candidate pairs, %d auto, %d review, %d clusters",
         n, len(pairs), int((result["decision"] == "auto").sum()),
-        int((result["decision"] == "review").sum()), len(np.unique(labels)),
+        int((result["decision"] == "review").sum()), len(distinct_sorted(labels)),
     )  # fmt: skip
     return LinkResult(
         pairs=result,

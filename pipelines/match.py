@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from matching.arrays import distinct_sorted
 from matching.features import build_features, feature_fingerprint, refreshed_features
 from matching.incremental import relink
 from matching.linker import ChunkMapper, link_records
@@ -268,7 +269,7 @@ def _incremental(
     labels = rank[codes]
     present = np.isin(linked_records, index.index.to_numpy())
     current = pd.Series(labels[present], index=linked_records[present], dtype="int64")
-    stale = np.unique(labels[~present]).tolist()  # customers that lost a record
+    stale = distinct_sorted(labels[~present]).tolist()  # customers that lost a record
     prepared["prepare"] += time.perf_counter() - started
     features = _refreshed_features(session, run_id, index, settings, prepared, ahead)
     result = relink(
@@ -369,7 +370,7 @@ def _strongest_pairs(auto: pd.DataFrame, clusters: dict[int, int]) -> pd.DataFra
     left = auto["left"].to_numpy(dtype=np.int64)
     right = auto["right"].to_numpy(dtype=np.int64)
     # The labels of the pairs' records only (an incremental match's region, not everyone's).
-    records = np.unique(np.concatenate([left, right]))
+    records = distinct_sorted(np.concatenate([left, right]))
     label = np.fromiter(
         (clusters.get(record, -1) for record in records.tolist()),
         dtype=np.int64,

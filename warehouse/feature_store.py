@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from matching.arrays import distinct_sorted
 from matching.catalog import TUPLE_COLUMNS
 from warehouse.models import MatchFeaturePart
 
@@ -323,7 +324,7 @@ def _tuples(values: pa.ListArray, out: npt.NDArray[np.object_]) -> None:
     offsets = values.offsets.to_numpy()
     flat = values.flatten().to_numpy(zero_copy_only=False)
     starts, lengths = offsets[:-1], np.diff(offsets)
-    for length in np.unique(lengths).tolist():
+    for length in distinct_sorted(lengths).tolist():
         rows = np.flatnonzero(lengths == length)
         elements = [flat[starts[rows] + at].tolist() for at in range(length)]
         out[rows] = (
