@@ -361,7 +361,7 @@ def namesake_shares(
     out = np.full(len(features), np.nan, dtype=np.float64)
     total = max(len(pd.unique(identities[named])), 1)
     if wanted is not None:
-        named &= np.isin(full, full[wanted & named])
+        named &= pd.Index(full).isin(full[wanted & named])  # hashed: the codes span n²
     if not named.any():
         return out
     # Each name's count reads only its own records: count on those (0..m-1 positions).
