@@ -134,10 +134,14 @@ def level_weights(
     codes: npt.NDArray[np.int8], parameters: ModelParameters
 ) -> npt.NDArray[np.float32]:
     """Weight of each pair's level per comparison (0 where missing)."""
-    table = parameters.weight_table()
-    # Code -1 (missing) indexes the last column, which holds 0.
-    rows = np.arange(len(parameters.comparisons))[np.newaxis, :]
-    return table[rows, codes.astype(np.int64)].astype(np.float32)
+    table = parameters.weight_table().astype(np.float32)
+    weights = np.empty(codes.shape, dtype=np.float32)
+    # Column by column from the int8 codes: indexing the table with all codes at once took
+    # them as int64 first (390 MB at 5.4M pairs). Code -1 (missing) wraps to the last
+    # column, which holds 0.
+    for column, row in enumerate(table):
+        np.take(row, codes[:, column], out=weights[:, column], mode="wrap")
+    return weights
 
 
 def match_probability(
