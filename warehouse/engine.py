@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -28,6 +30,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def json_text(value: Any) -> str:
+    """The text of a JSON column's value: orjson, 4-5x json.dumps (a run writes a payload
+    per row and evidence per link), UTF-8 rather than escaped; what orjson refuses
+    (integers beyond 64 bits, keys that are not text) goes through json.dumps as before.
+    Either text reads back as the same value; a float NaN, which JSON has not (json.dumps
+    wrote `NaN`, which PostgreSQL refuses), is written as null."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; plain `postgresql://` URLs use psycopg 3, the installed driver."""
     try:
@@ -36,7 +50,7 @@ def make_engine(url: str) -> Engine:
         raise WarehouseError(f"invalid warehouse URL {url!r}: {exc}") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed, pool_pre_ping=True, json_serializer=json_text)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
