@@ -111,6 +111,27 @@ def test_tuples_of_any_length_and_an_empty_part_come_back(warehouse_url: str) ->
 
 
 @pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_a_few_rows_decode_as_the_same_rows_of_every_record(warehouse_url: str) -> None:
+    """A few rows of many (a day's changed records) decode only their own texts, and come
+    back as those rows of the whole frame: texts, missing ones, tuples, numbers; also no
+    rows, and rows whose text column holds nothing."""
+    engine = engine_for(warehouse_url)
+    create_schema(engine)
+    columns = build_features(synthetic_records(24, seed=5)[0])  # 46 records
+    columns.loc[columns.index[[3, 40]], "email"] = None  # rows 3 and 40: no email
+    with session_factory(engine).begin() as session:
+        store_features(session, start_run(session, "landing"), "v1", columns, replace=True)
+        stored = stored_features(session, "v1")
+    assert stored is not None
+    whole = stored.frame
+    for few in ([3, 17, 40], [3, 40], [len(whole) - 1], []):
+        positions = np.asarray(few, dtype=np.int64)
+        expected = whole.iloc[positions].reset_index(drop=True)
+        pd.testing.assert_frame_equal(stored.rows(positions), expected)
+    assert stored.rows(np.asarray([3, 40]))["email"].tolist() == [None, None]
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 def test_a_parquet_part_of_an_earlier_version_is_still_read(warehouse_url: str) -> None:
     """Parts were Parquet files (texts plain, tuples as lists) before they were Arrow
     files: a warehouse upgraded in place reads them, and its next part is an Arrow file."""
