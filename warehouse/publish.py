@@ -355,10 +355,15 @@ def _stored_golden(
 
 def _plain_records(records: pd.DataFrame) -> dict[Any, dict[Any, Any]]:
     """Record id -> field dict with None for missing values (pandas has NaN / NaT), in one
-    vectorized pass instead of a check per value."""
-    as_objects: Any = records.astype(object)  # the stubs do not allow None as `other`
-    plain: pd.DataFrame = as_objects.where(records.notna(), None)
-    return plain.assign(id=records.index).to_dict("index")
+    vectorized pass instead of a check per value; rows zipped from one object array
+    (`to_dict("index")` took twice as long)."""
+    values = records.to_numpy(dtype=object)
+    values[records.isna().to_numpy()] = None
+    columns = [*records.columns, "id"]
+    return {
+        record: dict(zip(columns, (*row, record), strict=True))
+        for record, row in zip(records.index.tolist(), values.tolist(), strict=True)
+    }
 
 
 def _write_links(
