@@ -322,5 +322,14 @@ def test_comparing_by_codes_gives_the_levels_of_the_texts() -> None:
     compared = sorted({c for each in chosen.comparisons for c in method_of(each).columns})
     index = pd.MultiIndex.from_arrays([pairs[:, 0], pairs[:, 1]])
     texts = compile_compare(chosen.comparisons, load_nicknames()).compute(index, out[compared])
-    np.testing.assert_array_equal(coded, texts[[c.name for c in chosen.comparisons]].to_numpy())
+    expected = texts[[c.name for c in chosen.comparisons]].to_numpy()
+    np.testing.assert_array_equal(coded, expected)
     assert len(np.unique(coded)) > 5  # levels of many kinds
+    few = np.arange(0, len(pairs), 40)  # the pairs of a few records: coded per chunk
+    assert len(np.unique(pairs[few])) * 2 < len(out)
+    np.testing.assert_array_equal(
+        compare_pairs(out, pairs[few], chosen.comparisons, load_nicknames()), expected[few]
+    )
+    identifiers = [c.name for c in chosen.comparisons if c.method == "identifiers"]
+    levels = expected[:, [c.name for c in chosen.comparisons].index(identifiers[0])]
+    assert {0, 1} <= set(levels.tolist())  # tuples compared: one held by both, a shared one

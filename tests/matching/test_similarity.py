@@ -9,6 +9,7 @@ import pytest
 from matching.similarity import (
     equal,
     know_codes,
+    know_tuples,
     map_values,
     on_distinct_pairs,
     per_value,
@@ -82,6 +83,31 @@ def test_known_codes_answer_as_the_texts_do() -> None:
         know_codes(right, codes[len(left) :].astype(np.int32), np.asarray(texts, dtype=object))
         assert answers() == expected
     assert answers() == expected  # outside, the texts answer again
+
+
+def test_known_tuples_answer_as_the_tuples_do() -> None:
+    """Tuple cells with known sizes and first-text codes give the sizes and shared values
+    the tuples give; a first text that is missing on both sides is no shared value."""
+    cells = [("card:1",), ("card:2",), (), ("card:1", "x:9"), (None,), ("x:9",)]
+    left = np.empty(len(cells) * len(cells), dtype=object)
+    right = np.empty(len(left), dtype=object)
+    left[:] = [a for a in cells for _ in cells]
+    right[:] = [b for _ in cells for b in cells]
+    mask = np.ones(len(left), dtype=bool)
+
+    def answers() -> list[list[object]]:
+        return [sizes(left).tolist(), sizes(right).tolist(), shares_any(left, right, mask).tolist()]
+
+    expected = answers()
+    firsts = np.array([cell[0] if cell else None for cell in cells], dtype=object)
+    codes, _ = pd.factorize(firsts)
+    first_code = {cell: code for cell, code in zip(cells, codes.astype(np.int32), strict=True)}
+    with value_codes():
+        for side in (left, right):
+            lengths = np.array([len(cell) for cell in side], dtype=np.int64)
+            know_tuples(side, lengths, np.array([first_code[c] for c in side], dtype=np.int32))
+        assert answers() == expected
+    assert expected[2][len(cells) * 4 + 4] is False  # (None,) with (None,): nothing shared
 
 
 def _lengths_apart(lefts: list[str], rights: list[str]) -> list[float]:
