@@ -26,3 +26,10 @@ def distinct_sorted(values: npt.NDArray[Number]) -> npt.NDArray[Number]:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def distinct_pairs(pairs: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """The distinct rows of position pairs (n, 2) with positions below `n`, sorted by left
+    then right, as `np.unique(pairs, axis=0)` gives them: each pair as one int64 code."""
+    codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
+    return np.column_stack([codes // n, codes % n]).astype(np.int64)

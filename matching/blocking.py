@@ -21,7 +21,7 @@ import pandas as pd
 from recordlinkage.base import BaseIndexAlgorithm
 from recordlinkage.index import Block, SortedNeighbourhood
 
-from matching.arrays import distinct_sorted
+from matching.arrays import distinct_pairs
 from matching.settings import BlockingRule
 from matching.values import value_positions
 
@@ -126,12 +126,6 @@ def _as_pairs(index: pd.MultiIndex) -> Pairs:
     return distinct
 
 
-def _unique(pairs: Pairs, n: int) -> Pairs:
-    codes = distinct_sorted(pairs[:, 0] * n + pairs[:, 1])
-    unique: Pairs = np.column_stack([codes // n, codes % n]).astype(np.int64)
-    return unique
-
-
 class _Prepared:
     """One rule's keys over all records, built once for the rounds of an incremental match:
     the capped frame and, on first need (only a match restricted to touching records needs
@@ -190,13 +184,13 @@ def rule_pairs(
         return np.empty((0, 2), dtype=np.int64)
     if touching is None:
         indexer = compile_rule(rule)
-        return _unique(_as_pairs(indexer.index(prepared.frame)), max(len(features), 1))
+        return distinct_pairs(_as_pairs(indexer.index(prepared.frame)), max(len(features), 1))
     if rule.method == "any_of":  # values capped by their count among all records
         pairs = _sharing_pairs(prepared.long, touching)
     else:
         pairs = _pairs_near(prepared.keyed, prepared.codes, touching, _half_window(rule))
     pairs = pairs[touching[pairs[:, 0]] | touching[pairs[:, 1]]]
-    return _unique(pairs, max(len(features), 1))
+    return distinct_pairs(pairs, max(len(features), 1))
 
 
 def _half_window(rule: BlockingRule) -> int:
@@ -266,4 +260,4 @@ def candidate_pairs(
         logger.info("blocking rule %s: %d pairs", rule.name, len(pairs))
     if not found or sum(len(p) for p in found) == 0:
         return np.empty((0, 2), dtype=np.int64), per_rule
-    return _unique(np.concatenate(found), len(features)), per_rule
+    return distinct_pairs(np.concatenate(found), len(features)), per_rule

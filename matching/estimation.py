@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from matching.arrays import distinct_sorted
+from matching.arrays import distinct_pairs
 from matching.scoring import ModelParameters, level_weights, prior_parameters
 from matching.settings import MatchSettings
 
@@ -44,8 +44,8 @@ def random_pairs(n: int, count: int, seed: int) -> npt.NDArray[np.int64]:
     left = rng.integers(0, n, size=count, dtype=np.int64)
     right = rng.integers(0, n, size=count, dtype=np.int64)
     keep = left != right
-    codes = distinct_sorted(np.minimum(left, right)[keep] * n + np.maximum(left, right)[keep])
-    return np.column_stack([codes // n, codes % n])  # in (left, right) order
+    pairs = np.column_stack([np.minimum(left, right), np.maximum(left, right)])[keep]
+    return distinct_pairs(pairs, n)
 
 
 def estimate_u(

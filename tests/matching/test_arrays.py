@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.arrays import distinct_sorted
+from matching.arrays import distinct_pairs, distinct_sorted
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,11 @@ def test_distinct_sorted_of_many_random_codes() -> None:
     np.testing.assert_array_equal(
         distinct_sorted(np.concatenate([codes, codes[:999]])), np.unique(codes)
     )
+
+
+def test_distinct_pairs_are_numpys_unique_rows() -> None:
+    pairs = np.random.default_rng(3).integers(0, 40, (500, 2))  # repeats, any order
+    found = distinct_pairs(pairs, 40)
+    assert found.dtype == np.int64
+    np.testing.assert_array_equal(found, np.unique(pairs, axis=0))
+    assert distinct_pairs(np.empty((0, 2), dtype=np.int64), 5).shape == (0, 2)
