@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from warehouse.engine import engine_for, session_factory
 from warehouse.statistics import ANALYZE_AFTER_ROWS, PlannerStatistics
@@ -63,3 +63,48 @@ def test_a_table_analyzed_by_the_transaction_that_filled_it_is_not_analyzed_agai
         # Shrinking by more than half is stale too (retention deleted most rows).
         session.execute(text("DELETE FROM filled WHERE x > 100"))
         assert PlannerStatistics(session).refresh("filled", -19_900)
+
+
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_counts_started_afresh_do_not_read_as_an_emptied_table(warehouse_url: str) -> None:
+    """After a crash, pg_stat_reset or a copy from a template, the server counts only the
+    rows written since in a full table: its last ANALYZE's count stands, a few rows more
+    analyze nothing, growth by half does."""
+    engine = engine_for(warehouse_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE kept (x integer)"))
+        connection.execute(text("INSERT INTO kept SELECT generate_series(1, 30000)"))
+        connection.execute(text("ANALYZE kept"))
+    assert _counted(engine, "n_tup_ins", 30_000)  # the writer's counts arrived: reset them
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_stat_reset_single_table_counters('kept'::regclass)"))
+        connection.commit()
+    with session_factory(engine).begin() as session:
+        session.execute(text("INSERT INTO kept SELECT generate_series(1, 100)"))
+        assert not PlannerStatistics(session).refresh("kept", 100)
+    assert _counted(engine, "n_live_tup", 100)  # the server counts only the rows since
+    with session_factory(engine).begin() as session:
+        session.execute(text("INSERT INTO kept SELECT generate_series(1, 100)"))
+        assert not PlannerStatistics(session).refresh("kept", 100)
+        assert PlannerStatistics(session).refresh("kept", 15_000 + ANALYZE_AFTER_ROWS + 1)
+    with engine.connect() as connection:  # afresh again, and most rows deleted after
+        connection.execute(text("SELECT pg_stat_reset_single_table_counters('kept'::regclass)"))
+        connection.execute(text("DELETE FROM kept WHERE x > 5000"))
+        connection.commit()
+    assert _counted(engine, "n_tup_del", 25_000)
+    with session_factory(engine).begin() as session:
+        assert PlannerStatistics(session).refresh("kept", 1)  # shrunk by more than half
+
+
+def _counted(engine: Engine, column: str, expected: int) -> bool:
+    """Whether the server's `column` of table `kept` reaches `expected` (a backend hands
+    its counts over once idle outside a transaction, within about a second)."""
+    for _ in range(100):
+        with engine.connect() as connection:
+            value = connection.scalar(
+                text(f"SELECT {column} FROM pg_stat_user_tables WHERE relname = 'kept'")
+            )
+        if value == expected:
+            return True
+        time.sleep(0.1)
+    return False
