@@ -47,16 +47,7 @@ def test_a_table_analyzed_by_the_transaction_that_filled_it_is_not_analyzed_agai
     with session_factory(engine).begin() as session:
         session.execute(text("INSERT INTO filled SELECT generate_series(1, 20000)"))
         assert PlannerStatistics(session).refresh("filled", 20_000)
-    # A backend hands its counts to the server once idle outside a transaction.
-    for _ in range(100):
-        with engine.connect() as connection:
-            live = connection.scalar(
-                text("SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'filled'")
-            )
-        if live == 20_000:
-            break
-        time.sleep(0.1)
-    assert live == 20_000
+    assert _counted(engine, "filled", "n_live_tup", 20_000)
     with session_factory(engine).begin() as session:
         session.execute(text("INSERT INTO filled SELECT generate_series(1, 100)"))
         assert not PlannerStatistics(session).refresh("filled", 100)
@@ -75,14 +66,14 @@ def test_counts_started_afresh_do_not_read_as_an_emptied_table(warehouse_url: st
         connection.execute(text("CREATE TABLE kept (x integer)"))
         connection.execute(text("INSERT INTO kept SELECT generate_series(1, 30000)"))
         connection.execute(text("ANALYZE kept"))
-    assert _counted(engine, "n_tup_ins", 30_000)  # the writer's counts arrived: reset them
+    assert _counted(engine, "kept", "n_tup_ins", 30_000)  # the writer's counts arrived: reset them
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_stat_reset_single_table_counters('kept'::regclass)"))
         connection.commit()
     with session_factory(engine).begin() as session:
         session.execute(text("INSERT INTO kept SELECT generate_series(1, 100)"))
         assert not PlannerStatistics(session).refresh("kept", 100)
-    assert _counted(engine, "n_live_tup", 100)  # the server counts only the rows since
+    assert _counted(engine, "kept", "n_live_tup", 100)  # the server counts only the rows since
     with session_factory(engine).begin() as session:
         session.execute(text("INSERT INTO kept SELECT generate_series(1, 100)"))
         assert not PlannerStatistics(session).refresh("kept", 100)
@@ -91,18 +82,20 @@ def test_counts_started_afresh_do_not_read_as_an_emptied_table(warehouse_url: st
         connection.execute(text("SELECT pg_stat_reset_single_table_counters('kept'::regclass)"))
         connection.execute(text("DELETE FROM kept WHERE x > 5000"))
         connection.commit()
-    assert _counted(engine, "n_tup_del", 25_000)
+    assert _counted(engine, "kept", "n_tup_del", 25_000)
     with session_factory(engine).begin() as session:
         assert PlannerStatistics(session).refresh("kept", 1)  # shrunk by more than half
 
 
-def _counted(engine: Engine, column: str, expected: int) -> bool:
-    """Whether the server's `column` of table `kept` reaches `expected` (a backend hands
-    its counts over once idle outside a transaction, within about a second)."""
+def _counted(engine: Engine, table: str, column: str, expected: int) -> bool:
+    """Whether the server's `column` of `table` (pg_stat_user_tables) reaches `expected`:
+    a backend hands its counts over once idle outside a transaction, within about a
+    second."""
     for _ in range(100):
         with engine.connect() as connection:
             value = connection.scalar(
-                text(f"SELECT {column} FROM pg_stat_user_tables WHERE relname = 'kept'")
+                text(f"SELECT {column} FROM pg_stat_user_tables WHERE relname = :table"),
+                {"table": table},
             )
         if value == expected:
             return True
